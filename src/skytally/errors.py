@@ -1,0 +1,37 @@
+"""Every message skytally shows a user, in one place, with a stable code.
+
+Codes let users search docs and issues; formatting happens at the raise
+site with ``Errors.E001.format(...)``.
+"""
+
+from __future__ import annotations
+
+
+class Errors:
+    E001 = "skytally.extract expects text as str, got {type_name}: {value!r:.60}"
+    E002 = "invalid published date {value!r}: {reason}"
+    E003 = "cannot read {path}: the file is not valid UTF-8 text (byte {position})"
+    E004 = "cannot read {path}: {reason}"
+    E005 = "{path} is not a skytally pipeline: {reason}"
+    E006 = "unknown output format {value!r}; choose one of: {choices}"
+    E010 = "{where}: invalid JSON: {reason}"
+    E011 = "{where}: {reason}"
+    E012 = "{where}: markup error: {reason}"
+    E020 = "unknown conversion {source} -> {target}; supported: {supported}"
+    E030 = "evaluation data has {n} invalid record(s); first: {first}"
+
+
+class SkytallyError(Exception):
+    """Base class of the errors skytally raises for bad input."""
+
+
+class InputError(SkytallyError, ValueError):
+    """A user's input (text, file, option) cannot be used."""
+
+
+class DataError(SkytallyError, ValueError):
+    """An annotated data file is malformed. `problems` lists every `file:line: what` found."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
