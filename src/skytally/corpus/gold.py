@@ -11,7 +11,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import spacy
 from spacy.language import Language
 
 from ..errors import DataError, Errors
@@ -22,8 +21,9 @@ from .format import ArticleRecord, SpanRecord
 @cache
 def sentence_splitter() -> Language:
     from ..pipeline import sentences  # noqa: F401  (registers the factory)
+    from ..pipeline.tokenizer import blank_english
 
-    nlp = spacy.blank("en")
+    nlp = blank_english()
     nlp.add_pipe("skytally_sentences")
     return nlp
 

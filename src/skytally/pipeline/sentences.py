@@ -8,9 +8,10 @@ too. Rule-based on purpose: a parser would cost most of the time budget.
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 DEFAULT_PUNCT = (".", "!", "?", "…")
+CLOSING_MARKS = frozenset({'"', "”", "’", ")", "»", "]"})
 
 
 class SentenceSegmenter:
@@ -27,17 +28,26 @@ class SentenceSegmenter:
 def set_sentence_starts(doc: Doc, punct_chars: frozenset[str], split_on_newlines: bool) -> None:
     previous_ends = True
     for token in doc:
+        if token.is_space and token.i > 0:
+            # white space between sentences belongs to the one before it
+            token.is_sent_start = False
+            if split_on_newlines and "\n" in token.text:
+                previous_ends = True
+            continue
+        if previous_ends and token.i > 0 and token.text in CLOSING_MARKS and not _space_before(token):
+            # a closing quote or bracket right after the full stop stays in its sentence
+            token.is_sent_start = False
+            continue
         token.is_sent_start = previous_ends
-        if token.text in punct_chars or (token.is_punct and token.text[-1:] in punct_chars):
-            # a closing quote or bracket after the full stop still belongs to the sentence
+        previous_ends = token.text in punct_chars or (
+            token.is_punct and token.text[-1:] in punct_chars
+        )
+        if split_on_newlines and "\n" in token.whitespace_:
             previous_ends = True
-        elif previous_ends and token.is_punct and token.text in {'"', "”", "’", ")", "»"}:
-            previous_ends = True
-            token.is_sent_start = False if token.i > 0 else True
-        else:
-            previous_ends = False
-        if split_on_newlines and token.is_space and "\n" in token.text:
-            previous_ends = True
+
+
+def _space_before(token: Token) -> bool:
+    return token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
 
 
 @Language.factory(

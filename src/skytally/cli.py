@@ -1,0 +1,271 @@
+"""The `skytally` command line.
+
+Every user mistake (a missing file, a bad date, an invalid record) ends in
+one line on stderr, `error: ...`, and a non-zero exit; never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from .errors import DataError, Errors, InputError, SkytallyError
+
+app = typer.Typer(
+    name="skytally",
+    help="Typed interception events (drones, missiles, guided bombs) from English news text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Annotated data: validate, statistics, conversion.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+T = TypeVar("T")
+EXIT_USER_ERROR = 2
+
+
+class OutputFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    table = "table"
+
+
+def fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=EXIT_USER_ERROR)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run `action`, turning a user's mistake into one line and exit code 2."""
+    try:
+        return action()
+    except DataError as error:
+        for problem in error.problems[1:]:
+            typer.echo(problem, err=True)
+        raise fail(str(error)) from None
+    except (SkytallyError, TypeError, ValueError, OSError) as error:
+        raise fail(str(error)) from None
+
+
+def read_text(source: str) -> str:
+    if source == "-":
+        raw = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError(Errors.E004.format(path=source, reason="no such file"))
+        raw = path.read_bytes()
+        name = source
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(Errors.E003.format(path=name, position=error.start)) from None
+
+
+CSV_COLUMNS = (
+    "source", "index", "count", "qualifier", "weapon", "outcome", "place_code", "place_name",
+    "place_kind", "heading_to_code", "period_start", "period_end", "claimant", "part_of",
+    "confidence", "count_text", "count_start", "count_end", "sentence_start", "sentence_end",
+)
+
+
+def event_row(source: str, index: int, event: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "index": index,
+        "count": event.count.value,
+        "qualifier": event.count.qualifier.value,
+        "weapon": event.weapon.category.value if event.weapon else "",
+        "outcome": event.outcome.value,
+        "place_code": (event.place.code or "") if event.place else "",
+        "place_name": event.place.name if event.place else "",
+        "place_kind": event.place.kind.value if event.place else "",
+        "heading_to_code": (event.heading_to.code or "") if event.heading_to else "",
+        "period_start": event.period.start.isoformat() if event.period and event.period.start else "",
+        "period_end": event.period.end.isoformat() if event.period and event.period.end else "",
+        "claimant": event.claimant.name if event.claimant else "",
+        "part_of": "" if event.part_of is None else event.part_of,
+        "confidence": event.confidence,
+        "count_text": event.count.text,
+        "count_start": event.count.start,
+        "count_end": event.count.end,
+        "sentence_start": event.sentence.start,
+        "sentence_end": event.sentence.end,
+    }
+
+
+def render(results: list[tuple[str, list[Any]]], output: OutputFormat) -> str:
+    if output is OutputFormat.json:
+        payload = [
+            {"source": source, "events": [e.model_dump(mode="json") for e in events]}
+            for source, events in results
+        ]
+        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    if output is OutputFormat.jsonl:
+        lines = [
+            json.dumps({"source": source, "index": i, **e.model_dump(mode="json")}, ensure_ascii=False)
+            for source, events in results
+            for i, e in enumerate(events)
+        ]
+        return "".join(line + "\n" for line in lines)
+    if output is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for source, events in results:
+            for i, e in enumerate(events):
+                writer.writerow(event_row(source, i, e))
+        return buffer.getvalue()
+    return render_table(results)
+
+
+def render_table(results: list[tuple[str, list[Any]]]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=io.StringIO(), width=160, force_terminal=False)
+    for source, events in results:
+        table = Table(title=f"{source}: {len(events)} events", title_justify="left")
+        for column in ("#", "count", "weapon", "outcome", "place", "heading to", "period",
+                       "claimant", "part of", "conf."):
+            table.add_column(column)
+        for i, e in enumerate(events):
+            row = event_row(source, i, e)
+            count = f"{row['count']}" + ("" if row["qualifier"] == "exact" else f" ({row['qualifier']})")
+            place = f"{row['place_code'] or '?'} {row['place_name']}" if e.place else ""
+            period = f"{row['period_start'][:16]} .. {row['period_end'][:16]}" if e.period else ""
+            table.add_row(
+                str(i), count, row["weapon"], row["outcome"], place, row["heading_to_code"],
+                period, row["claimant"], str(row["part_of"]), f"{e.confidence:.2f}",
+            )
+        console.print(table)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="Text files to read; '-' reads standard input.")],
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date or datetime (ISO 8601) the texts' times are resolved against."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.json,
+    model: Annotated[
+        Path | None, typer.Option(help="A saved skytally pipeline (default: the bundled model).")
+    ] = None,
+) -> None:
+    """Extract interception events from news articles."""
+    from .api import extract_many, load
+
+    def run() -> str:
+        texts = [(name, read_text(name)) for name in files]
+        nlp = load(model)
+        results = list(
+            zip(
+                [name for name, _ in texts],
+                extract_many([t for _, t in texts], published=published, nlp=nlp),
+                strict=True,
+            )
+        )
+        return render(results, output_format)
+
+    sys.stdout.write(guarded(run))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON schema of an extracted event."""
+    from .schema import InterceptionEvent
+
+    typer.echo(json.dumps(InterceptionEvent.model_json_schema(), indent=2))
+
+
+@data_app.command("validate")
+def data_validate(
+    path: Annotated[Path, typer.Argument(help="A JSONL file or a folder of them.")],
+) -> None:
+    """Check annotated data: offsets, token boundaries, labels, relations, events."""
+    from .corpus.format import data_files, iter_jsonl
+    from .corpus.validate import validate_record
+
+    def run() -> tuple[int, list[str]]:
+        problems: list[str] = []
+        seen: dict[str, str] = {}
+        count = 0
+        for file in data_files(path):
+            for where, item in iter_jsonl(file):
+                if isinstance(item, DataError):
+                    problems.append(str(item))
+                    continue
+                count += 1
+                if item.id in seen:
+                    problems.append(f"{where}: {item.id}: id already used at {seen[item.id]}")
+                seen[item.id] = where
+                problems.extend(validate_record(item, where=where))
+        return count, problems
+
+    count, problems = guarded(run)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise fail(f"{len(problems)} problem(s) in {count} record(s) under {path}")
+    typer.echo(f"{count} records under {path}: all valid")
+
+
+@data_app.command("stats")
+def data_stats(
+    path: Annotated[Path, typer.Argument(help="A JSONL file or a folder of them.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Counts per label, relation, style, split and phenomenon."""
+    from .corpus.format import read_records
+    from .corpus.stats import corpus_stats
+
+    tables = guarded(lambda: corpus_stats(record for _, record in read_records(path)))
+    if as_json:
+        typer.echo(json.dumps({k: dict(v) for k, v in tables.items()}, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for name, counter in tables.items():
+        table = Table(title=name, title_justify="left")
+        table.add_column(name)
+        table.add_column("count", justify="right")
+        for key, value in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(key, str(value))
+        console.print(table)
+
+
+@data_app.command("build")
+def data_build(
+    source: Annotated[Path, typer.Argument(help="A skytally markup file or a folder of them.")],
+    output: Annotated[Path, typer.Argument(help="Folder for train.jsonl, dev.jsonl, test.jsonl.")],
+) -> None:
+    """Compile skytally markup (docs/annotation.md) into one JSONL file per split."""
+    from .corpus.build import build_corpus
+
+    written = guarded(lambda: build_corpus(source, output))
+    typer.echo(", ".join(f"{split}: {n}" for split, n in written.items()) + f" -> {output}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Accuracy of skytally against annotated articles."""

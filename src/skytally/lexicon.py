@@ -1,0 +1,156 @@
+"""Word lists the rule-based stages share: outcome triggers and claimants.
+
+Kept apart from the components so a user can read, in one place, every
+phrase skytally treats as "shot down" or as a source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .schema import Outcome
+
+# Longest alternatives first: the regex engine takes the first that matches.
+_OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
+    Outcome.SUPPRESSED: (
+        r"locationally\s+lost",
+        r"(?:were|was)\s+lost\s+(?:from|off)\s+(?:the\s+)?radars?",
+        r"lost\s+(?:from|off)\s+(?:the\s+)?radars?",
+        r"lost\s+(?:their|its)\s+locations?",
+        r"lost\s+in\s+location",
+        r"suppressed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
+        r"jammed",
+        r"(?:neutrali[sz]ed|downed|brought\s+down)\s+by\s+(?:electronic\s+warfare|EW)",
+        r"(?:electronic\s+warfare|EW)\s+(?:means|systems)?",
+        r"redirected",
+        r"did\s+not\s+reach\s+(?:their|its)\s+targets?",
+        r"failed\s+to\s+reach\s+(?:their|its)\s+targets?",
+    ),
+    Outcome.HIT: (
+        r"hits?\s+(?:were|was)\s+recorded",
+        r"reached\s+(?:their|its)\s+targets?",
+        r"struck\s+(?:their|its)\s+targets?",
+        r"hit\s+(?:their|its)\s+targets?",
+        r"hit",
+        r"struck",
+        r"impacts?",
+    ),
+    Outcome.LAUNCHED: (
+        r"attacked\s+(?:\w+\s+){0,3}?with",
+        r"struck\s+(?:\w+\s+){0,2}?with",
+        r"launched",
+        r"launching",
+        r"launches",
+        r"fired",
+    ),
+    Outcome.DESTROYED: (
+        r"intercepted\s+and\s+destroyed",
+        r"intercepted\s+and\s+shot\s+down",
+        r"shot\s+down",
+        r"shooting\s+down",
+        r"shoot\s+down",
+        r"brought\s+down",
+        r"taken\s+out",
+        r"took\s+out",
+        r"destroyed",
+        r"destroying",
+        r"destroys?",
+        r"destruction",
+        r"intercepted",
+        r"intercepting",
+        r"intercepts?",
+        r"interceptions?",
+        r"downed",
+        r"downing",
+        r"neutrali[sz]ed",
+        r"neutrali[sz]ing",
+        r"eliminated",
+        r"repelled",
+        r"repulsed",
+        r"knocked\s+out",
+    ),
+}
+
+OUTCOME_PATTERN = re.compile(
+    r"\b(?:"
+    + "|".join(
+        f"(?P<{outcome.value}_{index}>{phrase})"
+        for outcome, phrases in _OUTCOME_PHRASES.items()
+        for index, phrase in enumerate(phrases)
+    )
+    + r")\b",
+    re.IGNORECASE,
+)
+
+
+def outcome_of_match(match: re.Match[str]) -> Outcome:
+    assert match.lastgroup is not None
+    return Outcome(match.lastgroup.rsplit("_", 1)[0])
+
+
+def outcome_of_phrase(phrase: str) -> Outcome | None:
+    match = OUTCOME_PATTERN.fullmatch(phrase.strip())
+    if match is None:
+        match = OUTCOME_PATTERN.search(phrase)
+    return outcome_of_match(match) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimantInfo:
+    name: str
+    country: str | None  # "RU" | "UA" | None: decides the default time zone
+
+
+_NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+_PERSON = rf"{_NAME}(?:\s+{_NAME}){{1,2}}"
+_TITLE = (
+    r"(?:(?:Acting|acting|Regional|regional|Moscow|Kyiv|Kiev|Odesa|Kharkiv|City|city)\s+)?"
+    r"(?:Governor|governor|Mayor|mayor|Head|head|Chief|chief|spokesman|spokesperson|"
+    r"Spokesman|Spokesperson)"
+)
+
+CLAIMANT_PATTERN = re.compile(
+    r"(?P<ministry>(?:the\s+)?(?:(?:Russian|Ukrainian|Russia's|Ukraine's|Russia’s|Ukraine’s)\s+)?"
+    r"(?:Ministry\s+of\s+Defen[cs]e(?:\s+of\s+(?:the\s+Russian\s+Federation|Russia|Ukraine))?"
+    r"|[Dd]efen[cs]e\s+[Mm]inistry|MoD|MOD))"
+    r"|(?P<airforce>(?:the\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?"
+    r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed))))"
+    r"|(?P<staff>(?:the\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
+    r"|(?P<administration>(?:the\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
+    r"\s+(?:City|Regional|Oblast)\s+(?:State\s+|Military\s+)*Administration)"
+    r"|(?P<titled>" + _TITLE + r"\s+" + _PERSON + r")"
+    r"|(?P<ministry_short>\bthe\s+(?:defen[cs]e\s+)?ministry\b)",
+)
+
+_RUSSIAN_HINTS = ("russia", "russian", "sobyanin", "gladkov", "bogomaz", "khinshtein", "anokhin")
+_UKRAINIAN_HINTS = ("ukrain", "kyiv", "kiev", "odesa", "kharkiv", "klitschko", "ihnat", "tkachenko")
+
+
+def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
+    """A normalised name and the country a claimant speaks for."""
+    lowered = text.lower()
+    kind = kind or _kind_of(text)
+    if kind in ("ministry", "ministry_short"):
+        if "ukrain" in lowered:
+            return ClaimantInfo("Ukrainian Ministry of Defence", "UA")
+        return ClaimantInfo("Russian Ministry of Defence", "RU")
+    if kind == "airforce":
+        return ClaimantInfo("Ukrainian Air Force", "UA")
+    if kind == "staff":
+        return ClaimantInfo("General Staff of the Armed Forces of Ukraine", "UA")
+    if kind == "administration":
+        words = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
+        return ClaimantInfo(words.replace("Kiev", "Kyiv"), "UA")
+    name = re.sub(_TITLE + r"\s+", "", text.strip(), count=1)
+    country = None
+    if any(hint in lowered for hint in _UKRAINIAN_HINTS):
+        country = "UA"
+    elif any(hint in lowered for hint in _RUSSIAN_HINTS):
+        country = "RU"
+    return ClaimantInfo(name, country)
+
+
+def _kind_of(text: str) -> str | None:
+    match = CLAIMANT_PATTERN.fullmatch(text.strip())
+    return match.lastgroup if match else None

@@ -1,0 +1,497 @@
+"""Cardinal counts in news text: "98", "1,200", "forty-five", "more than a dozen".
+
+`find_numbers` scans a whole text with one compiled regex plus constant-size
+context checks per candidate, so it runs in linear time; quantulum3 is never
+run on the whole text. `parse_count` reads one isolated count phrase and may
+fall back to quantulum3 for wordings the fast path cannot read.
+
+Readings a user should know about (they follow docs/conventions.md, Counts):
+
+* The span covers the bound words and trailing markers: "more than 10",
+  "40-odd", "50 or more". `value` is the number as written.
+* Bounds: "more than" / "over" / "in excess of" / "upwards of" / "just over"
+  -> more_than; "at least" / "no fewer than" / "not less than" / "40 or more" /
+  "40-plus" / "40+" -> at_least; "up to" / "as many as" / "no more than" /
+  "at most" -> at_most. The schema has no strict "less than" qualifier, so
+  "fewer than" / "less than" / "just under" are read as at_most.
+  "about" / "around" / "some" / "roughly" / "approximately" / "nearly" /
+  "almost" / "close to" / "an estimated" / "40 or so" / "40-odd" -> approximate.
+* "over" before a count of places or time ("over two regions", "over 24 hours")
+  is the preposition, not a bound: the match is the bare number, exact.
+* "a dozen" = 12, "two dozen" = 24, "half a dozen" = 6. "a couple of" = 2,
+  approximate (colloquially it means "two or so"); bare "a couple" (often a
+  pair of people) is not a count.
+* A range "10-15" / "between 10 and 15" is one match with the lower bound:
+  10, at_least.
+* "a", "an", "another", "both", "a pair of" are not matched by `find_numbers`
+  (only context tells whether "a drone" is a count); `parse_count` reads them.
+* Not counts, never matched: clock times ("11:00 pm", "23.00", "7 am",
+  "2300 hrs"), decimals, percentages, ordinals ("31st", "first"), numbers
+  glued to letters or after a letter and hyphen ("Kh-101", "Su-34", "MiG-31K",
+  "A320", "3M22"), compound modifiers ("24-hour", "500-kg", "three-day",
+  "one-way"), measurements and money ("10 km", "$100"), dates ("October 31",
+  "31 October", "15-16 April", "31.10.2025"), years, "24/7", phone numbers,
+  identifiers ("No. 5", "Boeing 737"), "no one", "one another".
+* Years: a bare four-digit number from 1900 to 2099 is a year. It is read as a
+  count only after a bound and before a word that looks like a plural noun
+  ("more than 2000 drones"); write-ups such as "2,000" or "2 000" are always counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from skytally.schema import Qualifier
+
+__all__ = ["NumberMatch", "find_numbers", "parse_count"]
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    start: int
+    end: int
+    value: int
+    qualifier: Qualifier
+
+
+_SMALL: dict[str, int] = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,  # a frequent misspelling in wire copy
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_SCALE: dict[str, int] = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def _alt(words: list[str]) -> str:
+    # Longest first, so "sixteen" is not read as "six" + leftovers.
+    return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
+
+
+_UNIT = _alt([w for w, v in _SMALL.items() if 1 <= v <= 9])
+_TEEN = _alt([w for w, v in _SMALL.items() if 10 <= v <= 19])
+_TENS = _alt([w for w, v in _SMALL.items() if v >= 20])
+_HY = r"(?:[-‑]|[ \t]+)"
+_SP = r"\s+"
+_B100 = rf"(?:{_TENS}(?:{_HY}{_UNIT})?|{_TEEN}|{_UNIT})"
+_HUND = rf"(?:(?:a|{_TEEN}|{_UNIT}){_HY}hundred\b(?:(?:{_SP}and)?{_SP}{_B100})?)"
+_B1000 = rf"(?:{_HUND}|{_B100})"
+_THOU = rf"(?:(?:a|{_B1000}){_HY}thousand\b(?:(?:{_SP}and)?{_SP}{_B1000})?)"
+_MILL = rf"(?:(?:a|{_B1000}){_SP}(?:million|billion)\b(?:(?:{_SP}and)?{_SP}(?:{_THOU}|{_B1000}))?)"
+_DOZEN = rf"(?:half{_SP}a{_SP}dozen|(?:a{_SP})?half[-‑ ]dozen|(?:a|{_B100}){_SP}dozen)\b"
+_COUPLE = rf"a{_SP}couple{_SP}of\b"
+_WORDS = rf"(?:{_DOZEN}|{_COUPLE}|{_MILL}|{_THOU}|{_HUND}|{_B100}|zero\b)"
+
+_GAP = "[ \u00a0\u202f\u2009]"  # thousands separators that are spaces
+# A grouped number must not start inside another digit group, or "1 111 111 ...x"
+# would be rescanned from every group (quadratic).
+_DIG_GROUPED = rf"(?<!\d[,{_GAP[1:-1]}])[1-9]\d{{0,2}}(?:(?:,\d{{3}})++|(?:{_GAP}\d{{3}})++)(?!\d)"
+_DIG_SCALED = rf"\d++(?:\.\d++)?{_SP}(?:thousand|million|billion)\b"
+_DIG_PLAIN = r"\d++"
+_RANGE = rf"\d++[ ]?[-–][ ]?\d++"
+_BETWEEN = rf"between{_SP}(?:{_DIG_GROUPED}|{_DIG_PLAIN}|{_WORDS}){_SP}and{_SP}(?:{_DIG_GROUPED}|{_DIG_PLAIN}|{_WORDS})"
+
+_MORE = (
+    r"(?:(?:well|just|slightly|a\s+little|a\s+bit|far|much|many)\s+(?:over|more\s+than)"
+    r"|more\s+than|greater\s+than|in\s+excess\s+of|upwards\s+of|over)"
+)
+_AT_LEAST = (
+    r"(?:at\s+least|at\s+the\s+very\s+least|no\s+fewer\s+than|not\s+fewer\s+than"
+    r"|no\s+less\s+than|not\s+less\s+than|a\s+minimum\s+of)"
+)
+_AT_MOST = (
+    r"(?:up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+maximum\s+of"
+    r"|(?:just|slightly|a\s+little)\s+(?:under|below)|(?:just\s+|slightly\s+)?(?:fewer|less)\s+than)"
+)
+_APPROX = (
+    r"(?:approximately|approx\.|roughly|just\s+about|about|around|some|nearly|almost"
+    r"|close\s+to|an\s+estimated|estimated|circa|in\s+the\s+region\s+of)"
+)
+_SUFFIX = r"(?:\s+or\s+(?:more|so|fewer|less)\b|[-‑ ]odd\b|[-‑]plus\b|\+)"
+
+# Skipped outright: things whose digits would otherwise look like several counts.
+_SKIP = (
+    r"\+\d{1,3}(?:[ .\-‑()]{1,2}\d{1,4}){2,}"  # +7 495 123-45-67
+    r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"  # (202) 555-0100
+    r"|\d{3}[ .\-]\d{3}[ .\-]\d{2}[ .\-]\d{2}(?!\d)"  # 495 123 45 67
+)
+
+_SCANNER = re.compile(
+    rf"""
+    (?P<skip>{_SKIP})
+    |
+    (?<![\w\-‑–.,:/$€£₽₴#№+@&])
+    (?:
+        (?:(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})|(?P<approx>{_APPROX})){_SP}
+    )?
+    (?P<core>
+        (?P<between>{_BETWEEN})
+      | (?P<range>{_RANGE})
+      | (?P<scaled>{_DIG_SCALED})
+      | (?P<grouped>{_DIG_GROUPED})
+      | (?P<plain>{_DIG_PLAIN})
+      | (?P<words>{_WORDS})
+    )
+    (?P<suffix>{_SUFFIX})?
+    (?![\w%$€£₽₴°]|[-‑–]\w|[.,]\d|:\d|/|\s*(?:%|per\s?cent\b|pct\b))
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+)
+_UNITS_AFTER = (
+    r"(?:km|kms|kilomet(?:re|er)s?|mi|miles?|m|met(?:re|er)s?|cm|mm|millimet(?:re|er)s?"
+    r"|kg|kilos?|kilograms?|g|grams?|t|tonnes?|tons?|lbs?|pounds?|ft|feet|foot|inch(?:es)?"
+    r"|km/h|kph|mph|knots?|hectares?|sq|square|degrees?|dollars?|euros?|roubles?|rubles?"
+    r"|hryvnias?|hryvnas?|usd|eur|rub|uah|bn|mln|billion|trillion"
+    r"|a\.?m\.?|p\.?m\.?|o'clock|o’clock|gmt|utc|msk)\b"
+)
+# Checked at the end of a candidate (case-insensitive except the month names).
+_AFTER_UNIT = re.compile(rf"[ \u00a0]?(?i:{_UNITS_AFTER})(?![\w/])")
+_AFTER_MONTH = re.compile(
+    rf"(?:\s*(?:-|–|—|to|and|or|/)\s*\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?{_MONTH}"
+)
+_AFTER_HOURS = re.compile(r"\s*(?:hrs?|hours|h)\b", re.IGNORECASE)
+_AFTER_ONE = re.compile(r"\s+(?:another|by\s+one|after\s+(?:another|the\s+other))\b", re.I)
+# "more than 2000 drones", "over 2000 Shaheds": a plural noun (maybe after one modifier)
+# tells a bounded count from a year ("over 2024, Russia ...").
+_AFTER_PLURAL_WORD = re.compile(
+    r"\s+(?:[a-z][\w-]*\s+)?"
+    r"(?!(?:was|has|is|as|this|its|his|us|thus|yes|less|unless|across|plus|whereas)\b)"
+    r"(?:[a-z][\w-]*s|[A-Z][A-Za-z]*s)\b"
+)
+_AFTER_OVER_PREP = re.compile(
+    r"\s+(?:[A-Za-z-]+\s+)?(?:regions?|districts?|areas?|oblasts?|provinces?|cities|towns"
+    r"|villages|settlements|territories|communities|directions|fronts?|minutes?|hours?"
+    r"|days?|nights?|weeks?|months?|years?|periods?)\b",
+    re.IGNORECASE,
+)
+# Checked against a short window before a candidate, anchored at its end.
+_BEFORE_MONTH = re.compile(
+    rf"{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and|or)\s*)?$"
+)
+_BEFORE_ID = re.compile(
+    r"(?:\b(?:No|Nos|Nr|Art)\.\s?|\b(?i:number|article|section|chapter|part|page|paragraph"
+    r"|resolution|flight|route|highway|channel|unit|building|block|apartment|room|gate"
+    r"|platform|line|id|code|tel|phone|fax|p\.)\s|\b(?:Boeing|Airbus|Mirage|Su|MiG|Tu|Kh|Mi"
+    r"|Ka|Il|An|Shahed|Geran|Lancet|Orlan|Iskander|Tochka|KAB|FAB|GBU|S|F|A|X)\s)$"
+)
+_BEFORE_NO = re.compile(r"\b(?i:no)\s+$")
+_BEFORE_CAPWORD = re.compile(r"\b[A-Z][a-z]+\s$")
+_BEFORE_WINDOW = 40
+
+
+def _words_value(text: str) -> int:
+    tokens = re.findall(r"[a-z]+", text.lower())
+    if "dozen" in tokens:
+        if "half" in tokens:
+            return 6
+        before = tokens[: tokens.index("dozen")]
+        return 12 * (_words_value(" ".join(before)) if before != ["a"] else 1)
+    if "couple" in tokens:
+        return 2
+    total = current = 0
+    for token in tokens:
+        if token == "a":
+            current = 1
+        elif token in _SMALL:
+            current += _SMALL[token]
+        elif token == "hundred":
+            current = (current or 1) * 100
+        elif token in _SCALE:
+            total += (current or 1) * _SCALE[token]
+            current = 0
+    return total + current
+
+
+def _digits_value(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def _scaled_value(text: str) -> int | None:
+    number, scale = text.split()[0], text.split()[-1].lower()
+    try:
+        value = Decimal(number) * _SCALE[scale]
+    except InvalidOperation:
+        return None
+    return int(value) if value == value.to_integral_value() else None
+
+
+def _is_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2099
+
+
+def _is_clock(text: str) -> bool:
+    return len(text) == 4 and int(text[:2]) <= 23 and int(text[2:]) <= 59
+
+
+def _plain_value(
+    text: str, full: str, start: int, end: int, bounded: bool, day_possible: bool
+) -> int | None:
+    """Value of a plain digit run, or None when context shows it is not a count."""
+    if (len(text) > 1 and text[0] == "0") or len(text) > 6:
+        return None  # "007", "0700", "12345678": codes, clock times, ids
+    value = int(text)
+    if _is_year(text) and not (bounded and _AFTER_PLURAL_WORD.match(full, end)):
+        return None
+    if _is_clock(text) and _AFTER_HOURS.match(full, end):
+        return None
+    if day_possible and 1 <= value <= 31:
+        if _AFTER_MONTH.match(full, end):
+            return None
+        if _BEFORE_MONTH.search(full, max(0, start - _BEFORE_WINDOW), start):
+            return None
+    return value
+
+
+def _core_value(m: re.Match[str], text: str, bounded: bool) -> tuple[int, bool] | None:
+    """(value, is_range) of the core group, or None when it is not a count."""
+    core = m.group("core")
+    start, end = m.span("core")
+    if m.group("between"):
+        inner = re.match(r"between\s+(.+?)\s+and\s+(.+)$", core, re.IGNORECASE | re.DOTALL)
+        assert inner is not None
+        low = _loose_value(inner.group(1))
+        high = _loose_value(inner.group(2))
+        if low is None or high is None or low >= high or _is_year(inner.group(1)):
+            return None
+        return low, True
+    if m.group("range"):
+        first, second = re.split(r"\s?[-–]\s?", core)
+        if _AFTER_MONTH.match(text, end) or _BEFORE_MONTH.search(
+            text, max(0, start - _BEFORE_WINDOW), start
+        ):
+            return None
+        low = _plain_value(first, text, start, start + len(first), bounded, False)
+        high = _plain_value(second, text, end - len(second), end, bounded, False)
+        if low is None or high is None or low >= high:
+            return None  # "3-2" is a score, "2022-2024" years
+        return low, True
+    if m.group("scaled"):
+        value = _scaled_value(core)
+        return None if value is None else (value, False)
+    if m.group("grouped"):
+        return _digits_value(core), False
+    if m.group("plain"):
+        value = _plain_value(core, text, start, end, bounded, True)
+        return None if value is None else (value, False)
+    return _words_value(core), False
+
+
+def _loose_value(text: str) -> int | None:
+    if text[0].isdigit():
+        return _digits_value(text)
+    return _words_value(text)
+
+
+_BOUND_GROUPS: tuple[tuple[str, Qualifier], ...] = (
+    ("more", Qualifier.MORE_THAN),
+    ("atleast", Qualifier.AT_LEAST),
+    ("atmost", Qualifier.AT_MOST),
+    ("approx", Qualifier.APPROXIMATE),
+)
+
+
+def _suffix_qualifier(suffix: str) -> Qualifier:
+    suffix = suffix.lower()
+    if "so" in suffix.split() or "odd" in suffix:
+        return Qualifier.APPROXIMATE
+    if "fewer" in suffix or "less" in suffix:
+        return Qualifier.AT_MOST
+    return Qualifier.AT_LEAST  # "or more", "-plus", "+"
+
+
+def _read(m: re.Match[str], text: str) -> NumberMatch | None:
+    """Turn one scanner hit into a match, or None when context says it is no count."""
+    bound_name = next((name for name, _ in _BOUND_GROUPS if m.group(name)), None)
+    core_start, core_end = m.span("core")
+    end = m.end()
+    if _AFTER_UNIT.match(text, end):
+        return None
+    window_start = max(0, core_start - _BEFORE_WINDOW)
+    if _BEFORE_ID.search(text, window_start, core_start):
+        return None
+    read = _core_value(m, text, bound_name is not None)
+    if read is None:
+        return None
+    value, is_range = read
+    core = m.group("core")
+    if core.lower() == "one" and bound_name is None:
+        if _BEFORE_NO.search(text, window_start, core_start) or _AFTER_ONE.match(text, end):
+            return None
+        if core == "One" and _BEFORE_CAPWORD.search(text, window_start, core_start):
+            return None  # "Channel One", "Air Force One"
+    start = m.start()
+    qualifier = Qualifier.EXACT
+    if bound_name == "more" and m.group("more").lower() == "over":
+        if _AFTER_OVER_PREP.match(text, end):
+            bound_name, start = None, core_start  # "over two regions": preposition
+    if bound_name is not None:
+        qualifier = dict(_BOUND_GROUPS)[bound_name]
+    elif m.group("suffix"):
+        qualifier = _suffix_qualifier(m.group("suffix"))
+    elif is_range:
+        qualifier = Qualifier.AT_LEAST
+    elif m.group("words") and re.search(r"\bcouple\b", core, re.IGNORECASE):
+        qualifier = Qualifier.APPROXIMATE
+    return NumberMatch(start, end, value, qualifier)
+
+
+def _scan(text: str) -> tuple[list[NumberMatch], bool]:
+    """All counts in `text`, and whether any number-like candidate was rejected."""
+    found: list[NumberMatch] = []
+    rejected = False
+    for m in _SCANNER.finditer(text):
+        if m.group("skip"):
+            rejected = True
+            continue
+        read = _read(m, text)
+        if read is None:
+            rejected = True
+        else:
+            found.append(read)
+    return found, rejected
+
+
+def find_numbers(text: str) -> list[NumberMatch]:
+    """Every cardinal count expression in `text`, sorted and non-overlapping."""
+    return _scan(text)[0]
+
+
+# --- parse_count -------------------------------------------------------------------------
+
+_SPECIAL: dict[str, tuple[int, Qualifier]] = {
+    "a": (1, Qualifier.EXACT),
+    "an": (1, Qualifier.EXACT),
+    "single": (1, Qualifier.EXACT),
+    "a single": (1, Qualifier.EXACT),
+    "one single": (1, Qualifier.EXACT),
+    "a lone": (1, Qualifier.EXACT),
+    "lone": (1, Qualifier.EXACT),
+    "another": (1, Qualifier.EXACT),
+    "both": (2, Qualifier.EXACT),
+    "a pair": (2, Qualifier.EXACT),
+    "pair": (2, Qualifier.EXACT),
+    "a couple": (2, Qualifier.APPROXIMATE),
+}
+_VAGUE = re.compile(
+    r"(?:dozens|several|many|numerous|multiple|few|a\s+few|hundreds|thousands|tens|scores"
+    r"|a\s+number|a\s+handful|a\s+lot|lots|countless|a\s+series|a\s+wave|a\s+swarm"
+    r"|a\s+large\s+number|a\s+great\s+many|some|various|a\s+group)\b",
+    re.IGNORECASE,
+)
+_BOUND_ONLY = re.compile(
+    rf"(?:(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})|(?P<approx>{_APPROX}))\s+",
+    re.IGNORECASE,
+)
+_LEADING_NOISE = re.compile(r"(?:the|a\s+total\s+of|total\s+of|all|just|only|another)\s+", re.I)
+_TAIL_OF_NUMBER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?\S+", re.IGNORECASE)
+_NUMBERISH = re.compile(rf"\d|{_alt(list(_SMALL) + list(_SCALE) + ['dozen', 'half'])}", re.I)
+_ACCEPTED_UNITS = {"dimensionless": 1, "dozen": 12, "pair": 2}
+
+
+def _normalise(phrase: str) -> str:
+    return " ".join(phrase.strip().strip(".,;:!?()[]\"'").split())
+
+
+def parse_count(phrase: str) -> tuple[int, Qualifier] | None:
+    """Value and qualifier of one isolated count phrase; None when it holds no number."""
+    text = _normalise(phrase)
+    if not text:
+        return None
+    lowered = text.lower()
+    bare = re.sub(r"\s+of$", "", lowered)
+    if bare in _SPECIAL:
+        return _SPECIAL[bare]
+    found, rejected = _scan(text)
+    if found:
+        first = found[0]
+        # What the fast path left unread; if it still looks numeric ("twenty one hundred",
+        # "one and a half thousand") quantulum3 may read the whole phrase better.
+        rest = (text[: first.start] + " " + _TAIL_OF_NUMBER.sub(" ", text[first.end :])).strip()
+        rest = _LEADING_NOISE.sub("", rest + " ").strip()
+        if rest and _NUMBERISH.search(rest) and not rejected and len(found) == 1:
+            slow = _quantulum_count(text)
+            if slow is not None:
+                return slow
+        return first.value, first.qualifier
+    if rejected or re.search(r"\d", text):
+        return None  # a time, a model name, a year: never ask quantulum3 to guess
+    stripped = _LEADING_NOISE.sub("", lowered + " ").strip()
+    bound = _BOUND_ONLY.match(stripped + " ")
+    if bound is not None:
+        stripped = stripped[bound.end() :].strip()
+    if stripped in _SPECIAL and stripped not in {"another"}:
+        value, qualifier = _SPECIAL[stripped]
+        return value, _bound_qualifier(bound) or qualifier
+    if not stripped or _VAGUE.match(stripped):
+        return None
+    return _quantulum_count(text)
+
+
+def _bound_qualifier(bound: re.Match[str] | None) -> Qualifier | None:
+    if bound is None:
+        return None
+    return next(q for name, q in _BOUND_GROUPS if bound.group(name))
+
+
+@lru_cache(maxsize=4096)
+def _quantulum_count(text: str) -> tuple[int, Qualifier] | None:
+    """quantulum3's reading of one phrase, if it is a single dimensionless count."""
+    if not _NUMBERISH.search(text):
+        return None  # nothing numeric: spare the slow parser
+    import warnings
+
+    with warnings.catch_warnings():
+        # quantulum3 warns once that its optional classifier is missing; irrelevant here.
+        warnings.simplefilter("ignore")
+        from quantulum3 import parser
+
+        try:
+            quantities = parser.parse(text)
+        except Exception:  # quantulum3 raises assorted errors on odd input
+            return None
+    if len(quantities) != 1:
+        return None  # "11:00 pm" -> 11 and 0 picometres; "a dozen and a half": ambiguous
+    quantity = quantities[0]
+    if quantity.unit.entity.name != "dimensionless":
+        return None
+    factor = _ACCEPTED_UNITS.get(quantity.unit.name)
+    if factor is None:
+        return None
+    value = quantity.value * factor
+    if value < 0 or value != int(value):
+        return None
+    bound = _BOUND_ONLY.match(_normalise(text).lower() + " ")
+    return int(value), _bound_qualifier(bound) or Qualifier.EXACT

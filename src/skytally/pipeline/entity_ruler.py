@@ -1,0 +1,326 @@
+"""`skytally_entities`: rule-based entity stage.
+
+Finds COUNT, WEAPON, PLACE, TIME, CLAIMANT and OUTCOME spans and writes them
+to `doc.ents`. Places come from the gazetteer (a PhraseMatcher over every
+alias), weapons, numbers and times from the pattern modules, claimants and
+outcome words from `skytally.lexicon`.
+
+A number is only a COUNT when its context says it counts weapons in an
+interception claim; everything else (casualties, production, war-long
+tallies) is left alone, so the linker never sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.scorer import get_ner_prf
+from spacy.util import registry
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from ..gazetteer import Gazetteer
+from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
+from ..numbers import find_numbers
+from ..times import find_time_expressions
+from ..weapons import find_weapons
+from . import attributes
+
+ENTITY_LABELS = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
+
+# Overlaps are settled by priority, then length: a claimant like "Kyiv City
+# Military Administration" must win over the place "Kyiv" inside it.
+PRIORITY = {"CLAIMANT": 5, "TIME": 4, "WEAPON": 3, "PLACE": 3, "OUTCOME": 2, "COUNT": 1}
+
+DESIGNATORS = frozenset(
+    {"region", "oblast", "krai", "kray", "territory", "republic", "district", "raion", "area"}
+)
+UNKNOWN_REGION = re.compile(
+    r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
+)
+NOT_A_REGION_STEM = frozenset(
+    {
+        "The", "This", "That", "Each", "Every", "Other", "Border", "Frontline", "Front",
+        "Southern", "Northern", "Eastern", "Western", "Central", "Whole", "Entire", "Same",
+        "Neighbouring", "Neighboring", "Capital", "Home", "Target", "Its", "Their", "Which",
+        "Another", "One", "Any", "Autonomous", "Federal", "Russian", "Ukrainian", "People",
+    }
+)
+# Words that may stand between a number and its weapon ("45 Ukrainian drones").
+BRIDGE_WORDS = frozenset(
+    {
+        "ukrainian", "russian", "enemy", "hostile", "more", "additional", "other", "further",
+        "of", "the", "these", "those", "its", "their", "armed", "forces", "forces'", "kyiv",
+        "regime", "unmanned", "western-made", "foreign", "incoming", "such", "attacking",
+        "armed forces", "afu", "apu", "ukraine's", "ukraine’s",
+    }
+)
+# A bare number followed by one of these can still be a count ("nine were
+# intercepted", "45 over Belgorod", "ten, four and two respectively").
+FOLLOW_WORDS = frozenset(
+    {
+        "over", "in", "above", "near", "on", "at", "across", "around", "within", "into", "from",
+        "by", "towards", "toward", "to", "were", "was", "have", "had", "has", "had", "of",
+        "more", "each", "apiece", "respectively", "and", "or", "but", "while", "whereas", "fell",
+        "falling", "came", "crashed", "went", "others", "in the", "more", "overnight", "also",
+        "reportedly", "allegedly", "per", "off", "out", "approaching", "heading", "flying",
+        "targeting", "aimed", "that", "which", "had", "being", "got", "are", "is", "with",
+        "as", "before", "after", "during", "since", "later", "earlier", "then", "altogether",
+        "total", "in total", "overall", "apiece", "alone", "this", "last", "today", "yesterday",
+        "tonight", "—", "–", "-",
+    }
+)
+ANOTHER_WORDS = frozenset({"more", "further", "additional", "other"})
+DETERMINER_COUNT = re.compile(
+    r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
+)
+DISTRACTOR_CONTEXT = re.compile(
+    r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
+    r"capacity|since\s+(?:the\s+(?:start|beginning|outset|full-scale)|20\d\d|(?:January|February|March|"
+    r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
+    r"throughout\s+the\s+war|over\s+the\s+course\s+of\s+the\s+war|in\s+total\s+since|"
+    r"to\s+date|all\s+told\s+since|cumulative)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    start: int  # character offsets
+    end: int
+    label: str
+
+
+class EntityRuler:
+    """Rule-based recogniser for the six skytally entity labels."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        gazetteer_path: str | None,
+        max_bridge_tokens: int,
+        scorer: Callable[..., dict[str, Any]] | None,
+    ) -> None:
+        self.name = name
+        self.max_bridge_tokens = max_bridge_tokens
+        self.gazetteer = Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        self.place_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        patterns = [nlp.make_doc(alias) for alias, _ in self.gazetteer.aliases()]
+        self.place_matcher.add("PLACE", patterns)
+        self.scorer = scorer
+        attributes.register()
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found: list[Candidate] = []
+        found += [Candidate(s, e, "TIME") for s, e in find_time_expressions(text)]
+        found += [Candidate(m.start(), m.end(), "CLAIMANT") for m in CLAIMANT_PATTERN.finditer(text)]
+        found += [Candidate(w.start, w.end, "WEAPON") for w in find_weapons(text)]
+        found += self._places(doc)
+        found += [Candidate(m.start(), m.end(), "OUTCOME") for m in OUTCOME_PATTERN.finditer(text)]
+        spans = self._resolve(doc, found)
+        counts = self._counts(doc, spans)
+        spans = self._resolve(doc, [*spans_to_candidates(spans), *counts])
+        spans = self._drop_stray_outcomes(doc, spans)
+        doc.ents = spans
+        return doc
+
+    def _places(self, doc: Doc) -> list[Candidate]:
+        found: list[Candidate] = []
+        for _, start, end in self.place_matcher(doc):
+            # "Belgorod" + "region" -> the whole designation is the mention
+            if end < len(doc) and doc[end].lower_ in DESIGNATORS:
+                end += 1
+            found.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PLACE"))
+        for match in UNKNOWN_REGION.finditer(doc.text):
+            stem = match["stem"]
+            if stem.split()[0] in NOT_A_REGION_STEM:
+                continue
+            found.append(Candidate(match.start(), match.end(), "PLACE"))
+        return found
+
+    def _resolve(self, doc: Doc, candidates: Iterable[Candidate]) -> list[Span]:
+        """Token-aligned, non-overlapping spans, higher priority and longer first."""
+        ordered = sorted(
+            candidates, key=lambda c: (-PRIORITY[c.label], -(c.end - c.start), c.start)
+        )
+        taken = bytearray(len(doc))
+        kept: list[Span] = []
+        for candidate in ordered:
+            span = doc.char_span(candidate.start, candidate.end, candidate.label, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            if any(taken[span.start : span.end]):
+                continue
+            taken[span.start : span.end] = b"\x01" * len(span)
+            kept.append(span)
+        return sorted(kept, key=lambda s: s.start)
+
+    def _counts(self, doc: Doc, spans: list[Span]) -> list[Candidate]:
+        label_at: dict[int, Span] = {}
+        for span in spans:
+            for i in range(span.start, span.end):
+                label_at[i] = span
+        accepted: list[Candidate] = []
+        previous_sentence_had_count = False
+        for sent in doc.sents:
+            sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
+            has_outcome = any(s.label_ == "OUTCOME" for s in sent_spans)
+            has_anchor = any(s.label_ in ("PLACE", "WEAPON") for s in sent_spans)
+            if DISTRACTOR_CONTEXT.search(sent.text):
+                previous_sentence_had_count = False
+                continue
+            allowed = has_outcome or (previous_sentence_had_count and has_anchor)
+            in_sentence: list[Candidate] = []
+            if allowed:
+                in_sentence += self._number_counts(doc, sent, label_at)
+                if has_outcome:
+                    in_sentence += self._determiner_counts(doc, sent, label_at)
+            accepted += in_sentence
+            previous_sentence_had_count = bool(in_sentence)
+        return accepted
+
+    def _number_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
+        found: list[Candidate] = []
+        offset = sent.start_char
+        matches = find_numbers(sent.text)
+        merged: list[tuple[int, int]] = []
+        index = 0
+        while index < len(matches):
+            match = matches[index]
+            start, end = match.start + offset, match.end + offset
+            # "nine out of nine" is one count; "seven out of nine" stays two
+            if index + 1 < len(matches):
+                following = matches[index + 1]
+                between = sent.text[match.end : following.start].strip().lower()
+                if between in ("out of", "of") and following.value == match.value and match.value > 1:
+                    end = following.end + offset
+                    index += 1
+            merged.append((start, end))
+            index += 1
+        for start, end in merged:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None or any(i in label_at for i in range(span.start, span.end)):
+                continue
+            if self._counts_weapons(doc, span, label_at, sent):
+                found.append(Candidate(span.start_char, span.end_char, "COUNT"))
+        return found
+
+    def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:
+        """Does the number count weapons? Either a weapon follows it within a
+        few modifier words, or it stands alone before a preposition, verb or
+        punctuation in a sentence about interceptions."""
+        position = span.end
+        bridged = 0
+        only_more = True  # "two more falling near Voronezh" is still a bare count
+        while position < sent.end and bridged <= self.max_bridge_tokens:
+            token = doc[position]
+            entity = label_at.get(position)
+            if entity is not None and entity.label_ == "WEAPON":
+                return True
+            if entity is not None and entity.label_ == "OUTCOME" and entity.start == position:
+                if bridged == 0:
+                    return True  # "nine downed drones", "45 shot down over ..."
+                position = entity.end
+                bridged += 1
+                only_more = False
+                continue
+            if token.lower_ in BRIDGE_WORDS:
+                only_more = only_more and token.lower_ in ANOTHER_WORDS
+                position += 1
+                bridged += 1
+                continue
+            break
+        if position >= sent.end:
+            return True  # the number ends the sentence: "the Moscow region accounted for 11."
+        token = doc[position]
+        entity = label_at.get(position)
+        if entity is not None and entity.label_ in ("PLACE", "TIME", "OUTCOME", "CLAIMANT"):
+            return True
+        if token.is_punct or token.is_space:
+            return True
+        return (bridged == 0 or only_more) and token.lower_ in FOLLOW_WORDS
+
+    def _determiner_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
+        """"a drone", "another UAV", "both were downed": counts without digits."""
+        found: list[Candidate] = []
+        offset = sent.start_char
+        for match in DETERMINER_COUNT.finditer(sent.text):
+            span = doc.char_span(match.start() + offset, match.end() + offset, alignment_mode="expand")
+            if span is None or any(i in label_at for i in range(span.start, span.end)):
+                continue
+            if self._determines_weapon(doc, span, sent, label_at) or (
+                match["det"].lower() == "both"
+                and span.end < sent.end
+                and doc[span.end].lower_ in ("were", "was", "of", "had", "have")
+            ):
+                found.append(Candidate(span.start_char, span.end_char, "COUNT"))
+        return found
+
+    def _determines_weapon(
+        self, doc: Doc, span: Span, sent: Span, label_at: dict[int, Span]
+    ) -> bool:
+        # the determiner must belong to the weapon's own noun phrase: at most
+        # three plain words ("a Ukrainian Armed Forces drone") in between
+        for position in range(span.end, min(span.end + 4, sent.end)):
+            entity = label_at.get(position)
+            if entity is not None:
+                return entity.label_ == "WEAPON"
+            token = doc[position]
+            if token.like_num or token.is_punct or token.lower_ in ("of", "and", "or"):
+                return False
+        return False
+
+    def _drop_stray_outcomes(self, doc: Doc, spans: list[Span]) -> list[Span]:
+        """Outcome words only matter next to a count or a weapon: "hit" in a
+        sentence about a power plant is not a trigger."""
+        keep_sentences: set[int] = set()
+        for span in spans:
+            if span.label_ in ("COUNT", "WEAPON"):
+                keep_sentences.add(span.sent.start)
+        return [s for s in spans if s.label_ != "OUTCOME" or s.sent.start in keep_sentences]
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return score_entities(examples, **kwargs)
+
+
+def spans_to_candidates(spans: Iterable[Span]) -> list[Candidate]:
+    return [Candidate(s.start_char, s.end_char, s.label_) for s in spans]
+
+
+def score_entities(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+    """spaCy's NER scores: ents_p, ents_r, ents_f and ents_per_type."""
+    return get_ner_prf(examples, **kwargs)
+
+
+@registry.scorers("skytally.entity_scorer.v1")
+def make_entity_scorer() -> Callable[..., dict[str, Any]]:
+    return score_entities
+
+
+@Language.factory(
+    "skytally_entities",
+    default_config={
+        "gazetteer_path": None,
+        "max_bridge_tokens": 3,
+        "scorer": {"@scorers": "skytally.entity_scorer.v1"},
+    },
+)
+def make_entity_ruler(
+    nlp: Language,
+    name: str,
+    *,
+    gazetteer_path: str | None,
+    max_bridge_tokens: int,
+    scorer: Callable[..., dict[str, Any]] | None,
+) -> EntityRuler:
+    return EntityRuler(
+        nlp, name, gazetteer_path=gazetteer_path, max_bridge_tokens=max_bridge_tokens, scorer=scorer
+    )

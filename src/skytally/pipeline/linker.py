@@ -1,0 +1,572 @@
+"""`skytally_linker`: rule-based relations from each COUNT to its evidence.
+
+For every COUNT it decides the outcome word, weapon, place(s), heading-to
+place, time, claimant and the total it is part of, and writes them to
+`doc._.links` as rows `[head_start, head_end, child_start, child_end,
+label, score]` (character offsets). `doc._.count_info` keeps what is not a
+link to a span: an outcome no word states ("11 of 17" -> 17 launched), and
+the confidence of readings that were a guess.
+
+The rules follow the way claims are written: an outcome verb next to its
+number; a place introduced by a locative preposition after the number, or
+the subject before it; a total followed by its breakdown, whose numbers
+must fit inside it; "each", "respectively" and sums that pin down a list.
+This is the baseline that the trainable relation component has to beat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from spacy.util import registry
+
+from . import attributes
+
+LOCATIVE = frozenset(
+    {"over", "in", "above", "near", "across", "on", "at", "around", "into", "within", "inside"}
+)
+LAUNCH_SITE = frozenset({"from", "launched"})
+HEADING = frozenset(
+    {"towards", "toward", "heading", "headed", "flying", "flew", "route", "bound", "targeting",
+     "aimed", "aiming"}
+)
+PLACE_FILLER = frozenset(
+    {"the", "of", "territory", "territories", "skies", "sky", "airspace", "waters", "area", "areas",
+     "outskirts", "approaches", "vicinity", "part", "parts", "border", "regions", "its", "their"}
+)
+AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
+SUBSET_CUES = (
+    ("of", "them"), ("of", "these"), ("of", "those"), ("of", "which"), ("among", "them"),
+    ("including",), ("of", "the", "drones"), ("of", "the", "uavs"), ("of", "the", "missiles"),
+)
+EACH_WORDS = frozenset({"each", "apiece"})
+ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
+COUNTRY_CODES = frozenset({"RU", "UA"})
+
+
+@dataclass(eq=False)
+class CountNode:
+    span: Span
+    value: int
+    qualifier: str
+    sentence: int
+    outcome_span: Span | None = None
+    outcome: str | None = None  # own outcome, from a word or implied
+    weapon: Span | None = None
+    places: list[Span] = field(default_factory=list)
+    each: bool = False
+    ambiguous_places: bool = False
+    unpairable: bool = False
+    heading: Span | None = None
+    time: Span | None = None
+    claimant: Span | None = None
+    parent: CountNode | None = None
+    children: list[CountNode] = field(default_factory=list)
+    subset_cue: bool = False
+    continuation_cue: bool = False
+    confidence: float = 0.9
+
+    @property
+    def weight(self) -> int:
+        """How much of its total this count uses up ("two each over A and B" = 4)."""
+        return self.value * (len(self.places) if self.each and self.places else 1)
+
+    def fits(self, total: CountNode) -> bool:
+        used = sum(child.weight for child in total.children)
+        limit = total.value if total.qualifier == "exact" else int(total.value * 1.5) + 2
+        return used + self.weight <= limit
+
+
+class Linker:
+    def __init__(
+        self,
+        name: str,
+        *,
+        max_outcome_distance: int,
+        max_place_distance: int,
+        total_memory_sentences: int,
+        scorer: Callable[..., dict[str, Any]] | None,
+    ) -> None:
+        self.name = name
+        self.max_outcome_distance = max_outcome_distance
+        self.max_place_distance = max_place_distance
+        self.total_memory_sentences = total_memory_sentences
+        self.scorer = scorer
+        attributes.register()
+
+    # ------------------------------------------------------------------ run
+    def __call__(self, doc: Doc) -> Doc:
+        values = doc._.skytally_values or {}
+        sentences = list(doc.sents)
+        sentence_of = {}
+        for index, sent in enumerate(sentences):
+            for i in range(sent.start, sent.end):
+                sentence_of[i] = index
+        ents_by_sentence: dict[int, list[Span]] = {}
+        for ent in doc.ents:
+            ents_by_sentence.setdefault(sentence_of[ent.start], []).append(ent)
+
+        nodes: list[CountNode] = []
+        for ent in doc.ents:
+            value = values.get(attributes.span_key(ent.start_char, ent.end_char))
+            if ent.label_ == "COUNT" and value:
+                nodes.append(
+                    CountNode(ent, value["value"], value["qualifier"], sentence_of[ent.start])
+                )
+        consumed_places: set[int] = set()
+        for index, sent in enumerate(sentences):
+            sent_nodes = [n for n in nodes if n.sentence == index]
+            if not sent_nodes:
+                continue
+            ents = ents_by_sentence.get(index, [])
+            self._link_of_pairs(doc, sent_nodes)
+            for node in sent_nodes:
+                self._link_outcome(doc, node, sent_nodes, ents)
+                self._link_weapon(doc, node, sent_nodes, ents)
+                self._link_places(doc, node, sent_nodes, ents, values, consumed_places)
+                self._link_time(node, ents)
+                self._link_claimant(node, ents)
+                self._read_cues(doc, node)
+            self._pair_respectively(doc, sent, sent_nodes, ents, values)
+        self._link_totals(nodes, values)
+        self._settle_ambiguous_lists(nodes)
+        self._fallback_context(nodes, sentences, ents_by_sentence)
+        self._write(doc, nodes)
+        return doc
+
+    # ----------------------------------------------------------- outcomes
+    def _link_outcome(
+        self, doc: Doc, node: CountNode, sent_nodes: list[CountNode], ents: list[Span]
+    ) -> None:
+        if node.outcome is not None:
+            return
+        span = node.span
+        following = [n.span.start for n in sent_nodes if n.span.start > span.start]
+        preceding = [n.span.end for n in sent_nodes if n.span.end <= span.start]
+        right_limit = min([*following, span.end + self.max_outcome_distance])
+        left_limit = max([*preceding, span.start - self.max_outcome_distance])
+        outcomes = [e for e in ents if e.label_ == "OUTCOME"]
+        right = [e for e in outcomes if span.end <= e.start < right_limit]
+        left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
+        chosen: Span | None = None
+        if right and self._attached_right(doc, span, right[0]):
+            chosen = right[0]
+        elif left:
+            chosen = left[-1]
+        elif right:
+            chosen = right[0]
+        if chosen is not None:
+            node.outcome_span = chosen
+            node.outcome = self._outcome_value(doc, chosen)
+
+    def _attached_right(self, doc: Doc, count: Span, outcome: Span) -> bool:
+        """True when the outcome word is this count's own verb: "57 were shot
+        down", "97 Shaheds launched", "17 intercepted drones"."""
+        between = doc[count.end : outcome.start]
+        if len(between) == 0:
+            return True
+        if between[-1].lower_ in AUXILIARY:
+            return True
+        ents = {t.i for e in between.ents for t in e} if between.ents else set()
+        return all(
+            t.i in ents or t.is_punct or t.lower_ in {"ukrainian", "enemy", "russian", "more"}
+            for t in between
+        )
+
+    def _outcome_value(self, doc: Doc, span: Span) -> str | None:
+        value = (doc._.skytally_values or {}).get(attributes.span_key(span.start_char, span.end_char))
+        return value["value"] if value else None
+
+    def _link_of_pairs(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """"11 of 17 missiles were intercepted": 11 is part of 17, and 17 is
+        what was launched even though no word says so."""
+        for part, whole in zip(sent_nodes, sent_nodes[1:], strict=False):
+            between = [t.lower_ for t in doc[part.span.end : whole.span.start]]
+            if between in (["of"], ["out", "of"], ["of", "the"]) and part.value <= whole.value:
+                part.parent = whole
+                whole.children.append(part)
+                whole.outcome = "launched"
+
+    # ------------------------------------------------------------ weapons
+    def _link_weapon(
+        self, doc: Doc, node: CountNode, sent_nodes: list[CountNode], ents: list[Span]
+    ) -> None:
+        span = node.span
+        next_count = min([n.span.start for n in sent_nodes if n.span.start > span.start], default=None)
+        for ent in ents:
+            if ent.label_ == "WEAPON" and span.end <= ent.start <= span.end + 5:
+                if next_count is None or ent.start < next_count:
+                    node.weapon = ent
+                    return
+        # "the largest number of drones—13—": the weapon was named just before
+        previous = [e for e in ents if e.label_ == "WEAPON" and e.end <= span.start]
+        earlier_counts = [n for n in sent_nodes if n.span.end <= span.start]
+        if previous and (not earlier_counts or previous[-1].start > earlier_counts[-1].span.start):
+            node.weapon = previous[-1]
+
+    # ------------------------------------------------------------- places
+    def _link_places(
+        self,
+        doc: Doc,
+        node: CountNode,
+        sent_nodes: list[CountNode],
+        ents: list[Span],
+        values: dict[str, Any],
+        consumed: set[int],
+    ) -> None:
+        span = node.span
+        next_count = min(
+            [n.span.start for n in sent_nodes if n.span.start > span.start],
+            default=span.sent.end,
+        )
+        window_end = min(next_count, span.end + self.max_place_distance)
+        places = [e for e in ents if e.label_ == "PLACE" and span.end <= e.start < window_end]
+        index = 0
+        while index < len(places):
+            group = self._coordinated(doc, places, index)
+            first = group[0]
+            role = self._place_role(doc, first)
+            if role == "heading" and node.heading is None:
+                node.heading = first
+            elif role == "place" and not node.places:
+                node.places = group
+                node.each = node.each or self._says_each(doc, node.span, group[-1])
+                consumed.update(p.start for p in group)
+            index += len(group)
+        if node.places:
+            return
+        # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted"
+        previous_count = max(
+            [n.span.end for n in sent_nodes if n.span.end <= span.start], default=span.sent.start
+        )
+        before = [
+            e
+            for e in ents
+            if e.label_ == "PLACE"
+            and previous_count <= e.start
+            and e.end <= span.start
+            and e.start not in consumed
+            and self._place_role(doc, e) not in ("launch", "heading")
+            and not (
+                self._place_role(doc, e) == "subject"
+                and (values.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("code")
+                in COUNTRY_CODES
+            )
+        ]
+        if before:
+            chosen = before[-1]
+            node.places = [chosen]
+            consumed.add(chosen.start)
+
+    def _coordinated(self, doc: Doc, places: list[Span], index: int) -> list[Span]:
+        """The run of places joined by commas and "and" starting at `index`."""
+        group = [places[index]]
+        for following in places[index + 1 :]:
+            between = [t for t in doc[group[-1].end : following.start] if not t.is_space]
+            words = {t.lower_ for t in between}
+            if between and words <= {",", "and", "or", "the", "as", "well", "&", "region", "regions"}:
+                group.append(following)
+            else:
+                break
+        return group
+
+    def _place_role(self, doc: Doc, place: Span) -> str:
+        """What the words before a place make of it: where objects were
+        downed ("over"), where they flew ("towards"), where they came from
+        ("from", "the direction of"), or a bare subject."""
+        position = place.start - 1
+        skipped = 0
+        while position >= place.sent.start and doc[position].lower_ in PLACE_FILLER and skipped < 5:
+            position -= 1
+            skipped += 1
+        if position < place.sent.start:
+            return "subject"
+        word = doc[position].lower_
+        previous = doc[position - 1].lower_ if position > place.sent.start else ""
+        if word in LAUNCH_SITE or word == "direction":
+            return "launch"
+        if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
+            return "heading"
+        if word in LOCATIVE or (word == "to" and previous == "approach"):
+            return "place"
+        return "subject"
+
+    def _says_each(self, doc: Doc, count: Span, last_place: Span) -> bool:
+        after_count = {t.lower_ for t in doc[count.end : count.end + 2]}
+        after_list = {t.lower_ for t in doc[last_place.end : last_place.end + 2]}
+        return bool((after_count | after_list) & EACH_WORDS)
+
+    def _pair_respectively(
+        self, doc: Doc, sent: Span, sent_nodes: list[CountNode], ents: list[Span], values: dict[str, Any]
+    ) -> None:
+        if "respectively" not in sent.text.lower():
+            return
+        places = [e for e in ents if e.label_ == "PLACE" and self._place_role(doc, e) != "launch"]
+        open_nodes = [n for n in sent_nodes if n.parent is None or n.parent.sentence != n.sentence]
+        listed = [n for n in open_nodes if len(n.places) <= 1]
+        if len(listed) < 2:
+            return
+        if len(places) == len(listed):
+            for node, place in zip(listed, places, strict=True):
+                node.places = [place]
+                node.each = False
+        else:
+            for node in listed:
+                node.places = []
+                node.unpairable = True
+                node.confidence = min(node.confidence, 0.3)
+
+    # ------------------------------------------------------ time, claimant
+    def _link_time(self, node: CountNode, ents: list[Span]) -> None:
+        times = [e for e in ents if e.label_ == "TIME"]
+        if not times:
+            return
+        clocked = [t for t in times if any(ch.isdigit() for ch in t.text) and ":" in t.text or "." in t.text]
+        pool = clocked if len(clocked) == 1 and len(times) > 1 else times
+        node.time = min(pool, key=lambda t: abs(t.start - node.span.start))
+
+    def _link_claimant(self, node: CountNode, ents: list[Span]) -> None:
+        claimants = [e for e in ents if e.label_ == "CLAIMANT"]
+        if claimants:
+            node.claimant = min(claimants, key=lambda c: abs(c.start - node.span.start))
+
+    def _read_cues(self, doc: Doc, node: CountNode) -> None:
+        span = node.span
+        after = tuple(t.lower_ for t in doc[span.end : span.end + 3])
+        before = tuple(t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start])
+        node.subset_cue = any(after[: len(cue)] == cue for cue in SUBSET_CUES) or (
+            "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
+            or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
+        )
+        node.continuation_cue = bool(set(before[-1:]) & ANOTHER_WORDS) or (
+            len(after) > 0 and after[0] in ANOTHER_WORDS
+        )
+
+    # -------------------------------------------------------------- totals
+    def _link_totals(self, nodes: list[CountNode], values: dict[str, Any]) -> None:
+        open_totals: dict[str, CountNode] = {}
+        for index, node in enumerate(nodes):
+            if node.parent is not None:
+                if node.outcome is not None and node.parent.outcome is None:
+                    node.parent.outcome = "launched"
+                continue
+            recent = {
+                outcome: total
+                for outcome, total in open_totals.items()
+                if node.sentence - total.sentence <= self.total_memory_sentences
+            }
+            if node.subset_cue:
+                parent = self._nearest_larger(nodes[:index], node)
+                if parent is not None:
+                    self._attach(node, parent)
+                    continue
+            outcome = node.outcome
+            same = recent.get(outcome or "", None) if outcome else self._latest(recent)
+            launched = recent.get("launched")
+            changed_time = same is not None and self._time_differs(node, same)
+            placeless = not node.places or self._country_only(node, values) or (
+                len(node.places) > 1 and not node.each
+            )
+            if (
+                same is not None
+                and not changed_time
+                and node.fits(same)
+                and (not placeless or node.outcome is None or node.continuation_cue
+                     or node.unpairable or node.heading is not None
+                     or (len(node.places) > 1 and not node.each))
+            ):
+                self._attach(node, same)
+                continue
+            if (
+                launched is not None
+                and outcome not in (None, "launched")
+                and node.value <= launched.value
+                and not self._time_differs(node, launched)
+            ):
+                self._attach(node, launched)
+                if placeless:
+                    open_totals[outcome or "destroyed"] = node
+                continue
+            if placeless and node.value >= 1:
+                open_totals[outcome or "destroyed"] = node
+
+    def _attach(self, node: CountNode, parent: CountNode) -> None:
+        node.parent = parent
+        parent.children.append(node)
+
+    def _latest(self, totals: dict[str, CountNode]) -> CountNode | None:
+        candidates = [t for key, t in totals.items() if key != "launched"] or list(totals.values())
+        return max(candidates, key=lambda t: t.span.start, default=None)
+
+    def _nearest_larger(self, earlier: list[CountNode], node: CountNode) -> CountNode | None:
+        """The total a subset cue ("of these", "including") points back to:
+        the nearest earlier count right before it, else the nearest open
+        total it still fits in."""
+        close = [c for c in earlier if node.sentence - c.sentence <= 1 and c.value >= node.value]
+        if close and (close[-1].parent is None or close[-1].sentence == node.sentence):
+            return close[-1]
+        totals = [
+            c for c in earlier
+            if node.sentence - c.sentence <= self.total_memory_sentences
+            and c.parent is None and (c.children or not c.places) and node.fits(c)
+        ]
+        if totals:
+            return totals[-1]
+        return close[-1] if close else None
+
+    def _time_differs(self, node: CountNode, total: CountNode) -> bool:
+        return node.time is not None and total.time is not None and node.time.start != total.time.start
+
+    def _country_only(self, node: CountNode, values: dict[str, Any]) -> bool:
+        codes = [
+            (values.get(attributes.span_key(p.start_char, p.end_char)) or {}).get("code")
+            for p in node.places
+        ]
+        return bool(codes) and all(code in COUNTRY_CODES for code in codes)
+
+    def _settle_ambiguous_lists(self, nodes: list[CountNode]) -> None:
+        """"six over Belgorod and Smolensk" in a total of 48: the sum decides
+        between six in all and six each; otherwise no per-place event."""
+        for node in nodes:
+            if len(node.places) < 2 or node.each:
+                continue
+            parent = node.parent
+            if parent is not None and parent.qualifier == "exact":
+                others = sum(c.weight for c in parent.children if c is not node)
+                if others + node.value * len(node.places) == parent.value:
+                    node.each = True
+                    continue
+            if node.children:
+                node.places = []  # a total over several regions
+                continue
+            node.places = []
+            node.ambiguous_places = True
+            node.confidence = min(node.confidence, 0.4)
+
+    def _fallback_context(
+        self, nodes: list[CountNode], sentences: list[Span], ents_by_sentence: dict[int, list[Span]]
+    ) -> None:
+        """A claim attributed once at the top, or timed in the sentence before."""
+        for node in nodes:
+            if node.parent is not None:
+                continue
+            if node.claimant is None:
+                node.claimant = self._nearby(node.sentence, ents_by_sentence, "CLAIMANT", ahead=2)
+            if node.time is None:
+                previous = ents_by_sentence.get(node.sentence - 1, [])
+                if not any(e.label_ == "COUNT" for e in previous):
+                    times = [e for e in previous if e.label_ == "TIME"]
+                    if times:
+                        node.time = times[-1]
+
+    def _nearby(
+        self, sentence: int, ents_by_sentence: dict[int, list[Span]], label: str, ahead: int
+    ) -> Span | None:
+        for index in range(sentence - 1, -1, -1):
+            found = [e for e in ents_by_sentence.get(index, []) if e.label_ == label]
+            if found:
+                return found[-1]
+        for index in range(sentence + 1, sentence + 1 + ahead):
+            found = [e for e in ents_by_sentence.get(index, []) if e.label_ == label]
+            if found:
+                return found[0]
+        return None
+
+    # -------------------------------------------------------------- output
+    def _write(self, doc: Doc, nodes: list[CountNode]) -> None:
+        links: list[list[Any]] = []
+        info: dict[str, Any] = {}
+
+        def link(node: CountNode, child: Span | None, label: str, score: float = 1.0) -> None:
+            if child is not None:
+                links.append(
+                    [node.span.start_char, node.span.end_char, child.start_char, child.end_char, label, score]
+                )
+
+        for node in nodes:
+            link(node, node.outcome_span, "outcome")
+            link(node, node.weapon, "weapon")
+            for place in node.places:
+                link(node, place, "place", 1.0 if len(node.places) == 1 else 0.8)
+            link(node, node.heading, "heading_to")
+            link(node, node.time, "time")
+            link(node, node.claimant, "claimant")
+            if node.parent is not None:
+                link(node, node.parent.span, "part_of")
+            key = attributes.span_key(node.span.start_char, node.span.end_char)
+            info[key] = {
+                "outcome": node.outcome if node.outcome_span is None else None,
+                "confidence": node.confidence,
+                "unpairable": node.unpairable or node.ambiguous_places,
+            }
+        doc._.links = links
+        doc._.count_info = info
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return score_relations(examples)
+
+
+def _link_set(doc: Doc) -> set[tuple[int, int, int, int, str]]:
+    return {(r[0], r[1], r[2], r[3], r[4]) for r in doc._.links or []}
+
+
+def score_relations(examples: Iterable[Example]) -> dict[str, Any]:
+    """Precision, recall and F1 of links, overall (`rel_p/r/f`) and per label."""
+    totals = {"tp": 0, "fp": 0, "fn": 0}
+    per_label: dict[str, dict[str, int]] = {}
+    for example in examples:
+        predicted, gold = _link_set(example.predicted), _link_set(example.reference)
+        for row, kind in [*((r, "tp") for r in predicted & gold),
+                          *((r, "fp") for r in predicted - gold),
+                          *((r, "fn") for r in gold - predicted)]:
+            totals[kind] += 1
+            per_label.setdefault(row[4], {"tp": 0, "fp": 0, "fn": 0})[kind] += 1
+    return {
+        **{f"rel_{k}": v for k, v in _prf(totals).items()},
+        "rel_per_type": {label: _prf(counts) for label, counts in sorted(per_label.items())},
+    }
+
+
+def _prf(counts: dict[str, int]) -> dict[str, float]:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"p": precision, "r": recall, "f": f1}
+
+
+@registry.scorers("skytally.relation_scorer.v1")
+def make_relation_scorer() -> Callable[..., dict[str, Any]]:
+    return score_relations
+
+
+@Language.factory(
+    "skytally_linker",
+    default_config={
+        "max_outcome_distance": 14,
+        "max_place_distance": 14,
+        "total_memory_sentences": 40,
+        "scorer": {"@scorers": "skytally.relation_scorer.v1"},
+    },
+)
+def make_linker(
+    nlp: Language,
+    name: str,
+    *,
+    max_outcome_distance: int,
+    max_place_distance: int,
+    total_memory_sentences: int,
+    scorer: Callable[..., dict[str, Any]] | None,
+) -> Linker:
+    return Linker(
+        name,
+        max_outcome_distance=max_outcome_distance,
+        max_place_distance=max_place_distance,
+        total_memory_sentences=total_memory_sentences,
+        scorer=scorer,
+    )

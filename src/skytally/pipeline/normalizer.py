@@ -1,0 +1,120 @@
+"""`skytally_normalizer`: the value of every entity span.
+
+COUNT -> value and qualifier; WEAPON -> category; PLACE -> code, name and
+kind from the gazetteer; CLAIMANT -> normalised name and the country it
+speaks for; OUTCOME -> outcome; TIME -> an absolute period, resolved
+against `doc._.published` in the time zone the article's sources imply
+(docs/conventions.md). Values land in `doc._.skytally_values`, read back
+through `span._.value`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..gazetteer import Gazetteer
+from ..lexicon import claimant_info, outcome_of_phrase
+from ..numbers import parse_count
+from ..times import KYIV, MOSCOW, parse_published, resolve_period, zone_for
+from ..weapons import categorize
+from . import attributes
+
+ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
+
+
+class Normalizer:
+    def __init__(self, name: str, *, gazetteer_path: str | None, default_zone: str) -> None:
+        self.name = name
+        self.gazetteer = Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        self.default_zone = ZoneInfo(default_zone)
+        attributes.register()
+
+    def __call__(self, doc: Doc) -> Doc:
+        values: dict[str, Any] = {}
+        countries: Counter[str] = Counter()
+        claimant_countries: Counter[str] = Counter()
+        for span in doc.ents:
+            value = self._value(span)
+            if value is None:
+                continue
+            values[attributes.span_key(span.start_char, span.end_char)] = value
+            if span.label_ == "PLACE" and value.get("code"):
+                countries[value["code"][:2]] += 1
+            if span.label_ == "CLAIMANT" and value.get("country"):
+                claimant_countries[value["country"]] += 1
+        zone = self._zone(claimant_countries, countries)
+        doc._.time_zone = zone.key
+        published = parse_published(doc._.published)
+        for span in doc.ents:
+            if span.label_ == "TIME":
+                values[attributes.span_key(span.start_char, span.end_char)] = self._period(
+                    span, published, self._sentence_zone(span, values) or zone
+                )
+        doc._.skytally_values = values
+        return doc
+
+    def _value(self, span: Span) -> dict[str, Any] | None:
+        label = span.label_
+        if label == "COUNT":
+            parsed = parse_count(span.text)
+            if parsed is None:
+                return None
+            return {"value": parsed[0], "qualifier": parsed[1].value}
+        if label == "WEAPON":
+            return {"category": categorize(span.text).value}
+        if label == "PLACE":
+            entry = self.gazetteer.lookup(span.text)
+            if entry is None:
+                return {"code": None, "name": span.text, "kind": "region"}
+            return {"code": entry.code, "name": entry.name, "kind": entry.kind}
+        if label == "CLAIMANT":
+            info = claimant_info(span.text)
+            return {"name": info.name, "country": info.country}
+        if label == "OUTCOME":
+            outcome = outcome_of_phrase(span.text)
+            return {"value": outcome.value} if outcome else None
+        return None
+
+    def _zone(self, claimants: Counter[str], places: Counter[str]) -> ZoneInfo:
+        for votes in (claimants, places):
+            ranked = [c for c, _ in votes.most_common() if c in ZONE_OF_COUNTRY]
+            if ranked:
+                return ZONE_OF_COUNTRY[ranked[0]]
+        return self.default_zone
+
+    def _sentence_zone(self, span: Span, values: dict[str, Any]) -> ZoneInfo | None:
+        """A claimant in the same sentence decides the zone of its times
+        (a wire story quotes Moscow and Kyiv side by side)."""
+        for other in span.sent.ents:
+            if other.label_ == "CLAIMANT":
+                country = values.get(attributes.span_key(other.start_char, other.end_char), {}).get(
+                    "country"
+                )
+                if country in ZONE_OF_COUNTRY:
+                    return ZONE_OF_COUNTRY[country]
+        return None
+
+    def _period(
+        self, span: Span, published: date | datetime | None, zone: ZoneInfo
+    ) -> dict[str, Any]:
+        start, end = resolve_period(span.text, published=published, tz=zone_for(span.text) or zone)
+        return {
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+        }
+
+
+@Language.factory(
+    "skytally_normalizer",
+    default_config={"gazetteer_path": None, "default_zone": "Europe/Moscow"},
+)
+def make_normalizer(
+    nlp: Language, name: str, *, gazetteer_path: str | None, default_zone: str
+) -> Normalizer:
+    return Normalizer(name, gazetteer_path=gazetteer_path, default_zone=default_zone)

@@ -1,0 +1,341 @@
+"""Weapon mentions in news text: "Kh-101 cruise missiles", "Shahed-type attack UAVs".
+
+Span convention
+---------------
+A match covers the weapon noun phrase together with the modifiers that say what
+kind of weapon it is, and nothing else:
+
+* included: designators and names ("Kh-101", "Iskander-M", "Shahed-type",
+  "Storm Shadow/SCALP", "HIMARS"), and kind words ("fixed-wing", "aircraft-type",
+  "attack", "kamikaze", "long-range", "decoy", "cruise", "ballistic", "guided",
+  "glide", "aerial", "unmanned", "uncrewed", "surface", "naval", "fighter"):
+  "aircraft-type UAVs", "Iskander-M ballistic missiles", "uncrewed surface vessels".
+* excluded: the count, determiners, the owner or nationality ("Ukrainian",
+  "Russian", "enemy", "hostile", "the Ukrainian Armed Forces'", "Iranian-made").
+* singular and plural alike ("drone", "Shaheds", "Su-34s", "KABs").
+
+What is not a match (decisions a user should know):
+
+* A weapon word that modifies a non-weapon noun is not a countable weapon
+  mention: "drone attack", "missile strike", "drone debris", "drone industry",
+  "missile danger", "drone manufacturers", "Strategic Missile Forces",
+  "missile and drone attacks", "Kh-101 missile strike", "F-16 pilots".
+  `categorize` still names the kind of such a phrase ("drone attack" -> drone).
+* Counter-weapons and air defence: "anti-drone", "counter-drone", "interceptor
+  drones", "Patriot missiles", "air defence missiles", "S-400 system".
+  "S-300"/"S-400" and launchers ("HIMARS", "MLRS", "Grad", "Vampire") are
+  matched only as modifiers of a missile/rocket noun ("S-300 missiles",
+  "HIMARS rockets"); bare "HIMARS" is the launcher.
+* Generic nouns need a kind word: "aerial targets", "air objects", "unmanned
+  boats", "uncrewed surface vessels", "loitering munitions", "jet fighters",
+  "unmanned aerial vehicles"; bare "targets", "boats", "vessels", "fighters"
+  (often troops), "military targets" are not matched.
+* A kind word that is also an ordinary noun can attach to a following weapon
+  noun: "during the attack drones were ..." gives "attack drones".
+
+Categories: the head noun (the last word) decides; naval words ("naval", "sea",
+"surface", "boat", "underwater") turn a drone into a naval_drone; "unmanned
+aircraft" is a drone. Bare "bombs" / "aerial bombs" are guided_bomb (the glide
+and guided bombs of this war). "aerial targets", "air objects", "means of air
+attack" are unknown; "aerial vehicles" is a drone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from skytally.schema import WeaponCategory
+
+__all__ = ["WeaponMatch", "categorize", "find_weapons"]
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponMatch:
+    start: int
+    end: int
+    category: WeaponCategory
+
+
+def _flex(word: str) -> str:
+    """Pattern for a lower-case kind word, allowing "fixed-wing" / "fixed wing"."""
+    return re.escape(word).replace(r"\-", "[-‑ ]?").replace(r"\ ", r"\s+")
+
+
+def _alt(patterns: list[str]) -> str:
+    return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
+
+
+_KIND_WORDS = [
+    "fixed-wing", "aircraft type", "airplane type", "plane type", "helicopter type",
+    "attack", "strike", "kamikaze", "suicide", "one-way", "long-range", "medium-range",
+    "short-range", "intermediate-range", "long-distance", "decoy", "dummy", "imitation",
+    "imitator", "simulator", "reconnaissance", "recon", "surveillance", "spy", "scout", "fpv",
+    "first-person-view", "first-person view", "loitering", "jet", "jet-powered", "jet-propelled",
+    "reactive", "turbojet", "combat", "heavy", "light", "multi-purpose", "multirole",
+    "multi-role", "strategic", "tactical", "operational-tactical", "cruise", "ballistic",
+    "aeroballistic", "quasi-ballistic", "hypersonic", "supersonic", "subsonic", "winged",
+    "anti-aircraft", "anti-ship", "anti-radar", "anti-radiation", "anti-tank",
+    "air-to-surface", "air-to-ground", "air-to-air", "surface-to-air", "surface-to-surface",
+    "ground-to-air", "guided", "unguided", "precision-guided", "high-precision", "precision",
+    "corrected", "correctable", "adjustable", "adjusted", "glide", "gliding", "aerial", "air",
+    "airborne", "flying", "air-launched", "sea-launched", "ground-launched", "ship-launched",
+    "submarine-launched", "land-based", "sea-based", "naval", "sea", "maritime", "marine",
+    "water", "underwater", "surface", "unmanned", "uncrewed", "pilotless", "remote-controlled",
+    "remotely-controlled", "remotely piloted", "robotic", "autonomous", "explosive",
+    "high-explosive", "explosive-laden", "free-fall", "high-speed", "low-flying", "smart",
+    "small-diameter", "early-warning", "fighter", "fighter-bomber", "bomber", "military",
+    "transport", "cargo", "unidentified", "multiple-launch rocket system",
+    "multiple rocket launch system", "multiple rocket launcher", "drone", "boat",
+]  # fmt: skip
+
+# Named weapons, case-sensitive. Each may head a phrase or modify a noun.
+_NAMED_DRONE = [
+    r"Shahed(?:[-‑ ]?\d{3}[A-Z]?)?", r"Geran(?:[-‑ ]?\d)?", r"Gerbera", r"Lancet(?:[-‑]\d)?",
+    r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s+TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
+    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}",
+]  # fmt: skip
+_NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s+Bab(?:y|ies)"]
+_NAMED_MISSILE = [
+    r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"Kalibr", r"Iskander(?:[-‑][MKE])?", r"Kinzhal",
+    r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s+Shadow", r"SCALP(?:[-‑]EG)?",
+    r"(?:Long\s+)?Neptune", r"Zircon", r"Tsirkon", r"Oniks", r"Onyx", r"P[-‑]800", r"Flamingo",
+    r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]", r"3M\d{2}", r"9M\d{3}",
+    r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
+]  # fmt: skip
+_NAMED_BOMB = [
+    r"KAB(?:[-‑]\d{3,4}[A-Z]*)?", r"UMPK", r"FAB[-‑]\d{3,4}[A-Z]*", r"JDAM(?:[-‑]ER)?",
+    r"GBU[-‑]\d{2,3}(?:/B)?", r"SDB", r"(?:AASM\s+)?Hammer", r"AASM", r"UPAB[-‑]\d{4}",
+]  # fmt: skip
+_NAMED_AIRCRAFT = [
+    r"Su[-‑ ]?\d{2}[A-Z]*", r"MiG[-‑ ]?\d{2}[A-Z]*", r"Tu[-‑ ]?\d{2,3}[A-Z0-9]*",
+    r"F[-‑]16[A-Z]?", r"F[-‑]35[A-Z]?", r"Mi[-‑]\d{1,2}[A-Z0-9]*", r"Ka[-‑]\d{2}[A-Z]?",
+    r"A[-‑]50U?", r"Il[-‑]\d{2,3}[A-Z0-9]*", r"Be[-‑]\d{2,3}", r"Yak[-‑]\d{2,3}",
+    r"Mirage(?:\s+2000(?:[-‑]5F?)?)?", r"AWACS",
+]  # fmt: skip
+# Named only as modifiers of a missile/rocket noun: alone they are launchers or air defence.
+_NAMED_MOD_ONLY = [
+    r"S[-‑][34]00[A-Z0-9]*", r"HIMARS", r"GMLRS", r"MLRS", r"Grad", r"Uragan", r"Smerch",
+    r"Vampire", r"Tornado[-‑]S", r"Olkha", r"RM[-‑]70", r"BM[-‑]21",
+]  # fmt: skip
+
+_NAMED_HEADS = _alt(_NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT)
+_NAMED_ALL = _alt(
+    _NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT + _NAMED_MOD_ONLY
+)
+_SLASH_TAIL = r"\d{2,3}[A-Z0-9]*"  # "Kh-59/69"
+_NAMED_HEAD_UNIT = (
+    rf"(?-i:{_NAMED_HEADS}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*s?)"
+)
+_NAMED_MOD_UNIT = rf"(?-i:{_NAMED_ALL}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*)"
+
+_TYPE_WORD = r"(?:[A-Za-z]+(?:[-‑]\d{1,3})?[-‑]type)"  # "Shahed-type", "Shahed-136-type"
+_KIND = _alt([_flex(w) for w in _KIND_WORDS] + [_TYPE_WORD])
+_MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
+
+_GENERIC_HEADS = [
+    r"drones?", r"UAVs?", r"UASs?", r"quadcopters?", r"multicopters?", r"hexacopters?",
+    r"octocopters?", r"copters?", r"FPVs?", r"vehicles?", r"aircraft", r"munitions?",
+    r"missiles?", r"rockets?", r"projectiles?", r"bombs?", r"planes?", r"airplanes?",
+    r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
+    r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
+    r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?",
+    r"means\s+of\s+(?:air|aerial)\s+attack", r"(?:air|aerial)[-‑ ]attack\s+(?:means|weapons|assets)",
+]  # fmt: skip
+_HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
+
+_SEP = r"(?:\s++)"
+# At most six kind words: bounds the work per start position (no runaway backtracking).
+_PHRASE = re.compile(
+    rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,6}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
+    re.IGNORECASE,
+)
+
+# Generic heads that are weapons only with the right kind word in front.
+_WEAK_HEADS: dict[str, re.Pattern[str]] = {
+    "vehicle": re.compile(
+        r"\b(?:aerial|air)\b|\b(?:unmanned|uncrewed)\b.*\b(?:surface|underwater|sea|naval|maritime)"
+    ),
+    "munition": re.compile(r"loitering|lancet|shahed|one[-‑ ]?way"),
+    "projectile": re.compile(
+        r"himars|mlrs|grad|uragan|smerch|vampire|tornado|olkha|rocket|guided|rm[-‑]70|bm[-‑]21"
+    ),
+    "boat": re.compile(
+        r"unmanned|uncrewed|drone|kamikaze|explosive|remote|robotic|autonomous|pilotless|magura"
+    ),
+    "target": re.compile(r"aerial|\bair\b|airborne|flying|ballistic|unidentified"),
+    "fighter": re.compile(r"\bjet\b|su[-‑ ]?\d|mig[-‑ ]?\d|f[-‑]\d|mirage|multirole|multi-role"),
+}
+_WEAK_HEADS["vessel"] = _WEAK_HEADS["boat"]
+_WEAK_HEADS["object"] = _WEAK_HEADS["target"]
+
+# Nouns that turn a singular weapon word into a modifier: "drone attack", "missile strike".
+_NOT_WEAPON_NOUNS = [
+    "attacks?", "strikes?", "raids?", "assaults?", "barrages?", "bombardments?", "shelling",
+    "wars?", "warfare", "campaigns?", "offensives?", "onslaughts?", "terror", "debris",
+    "wreckage", "fragments?", "remains", "remnants?", "parts?", "components?", "engines?",
+    "warheads?", "industry", "industries", "production", "producers?", "manufacturers?",
+    "manufacturing", "makers?", "factory", "factories", "plants?", "facility", "facilities",
+    "workshops?", "sites?", "bases?", "depots?", "storage", "warehouses?", "stockpiles?",
+    "stocks?", "arsenals?", "programs?", "programmes?", "projects?", "development",
+    "developers?", "technology", "technologies", "danger", "threats?", "alerts?", "warnings?",
+    "alarms?", "sirens?", "hazards?", "regime", "activity", "traffic", "sightings?",
+    "incidents?", "crash", "crashes", "impacts?", "explosions?", "launch", "launches",
+    "launchers?", "launching", "carriers?", "cruisers?", "ships?", "frigates?", "corvettes?",
+    "submarines?", "destroyers?", "boats?", "defen[cs]es?", "shield", "systems?",
+    "complex", "complexes", "battery", "batteries", "divisions?", "brigades?", "regiments?",
+    "battalions?", "units?", "forces?", "troops", "corps", "command", "operators?", "pilots?",
+    "crews?", "teams?", "squads?", "schools?", "training", "instructors?", "experts?",
+    "specialists?", "analysts?", "footage", "videos?", "images?", "photos?", "sounds?", "noise",
+    "swarms?", "waves?", "salvos?", "fire", "power", "capability", "capabilities", "range",
+    "race", "market", "company", "companies", "firms?", "startups?", "suppliers?", "supply",
+    "supplies", "delivery", "deliveries", "shipments?", "exports?", "imports?", "zones?",
+    "incursions?", "intrusions?", "overflights?", "hunters?", "interceptors?", "detection",
+    "detectors?", "jammers?", "jamming", "bans?", "use", "usage", "tactics?", "operations?",
+    "missions?", "flights?", "paths?", "routes?", "trajector(?:y|ies)", "scare", "show",
+    "racing", "reconnaissance", "surveillance", "fuel", "stream", "hangars?", "shelters?",
+    "labs?", "laborator(?:y|ies)", "tests?", "testing", "trials?", "exercises?", "drills?",
+    "parades?", "silos?", "age", "era", "technicians?", "engineers?",
+]  # fmt: skip
+_AFTER_NOT_WEAPON = re.compile(
+    r"(?:(?:\s*,\s*|\s+(?:and|or|&)\s+|\s*/\s*)[\w-]+){0,3}\s+"
+    rf"{_alt(_NOT_WEAPON_NOUNS)}\b",
+    re.IGNORECASE,
+)
+_BEFORE_REJECT = re.compile(
+    r"(?:\b(?i:anti|counter)\s+|\b(?i:air)[-‑ ]defen[cs]e\s+|\b(?i:interceptor)s?\s+"
+    r"|\b(?:Patriot|IRIS-T|NASAMS|SAMP/T|Stinger|Buk|Pantsir|Tor|Gepard|Avenger)\s+)$"
+)
+_BEFORE_SEA_NAME = re.compile(
+    r"\b(?:Black|Azov|Caspian|Baltic|Red|North|Mediterranean|Barents|White|Okhotsk|Japan)\s+$"
+)
+_BEFORE_THE = re.compile(r"\bThe\s+$")
+_HARDWARE = re.compile(
+    r"\b(?:systems?|complex(?:es)?|batter(?:y|ies)|launchers?|divisions?)\b", re.IGNORECASE
+)
+_INVARIANT_S = {"atacms", "uas", "oniks", "taurus", "italmas", "means", "gmlrs", "sdb"}
+_BEFORE_WINDOW = 30
+
+_TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), category)
+    for pattern, category in (
+        (r"usvs?|uuvs?|boats?|vessels?|magura.*|bab(?:y|ies)", WeaponCategory.NAVAL_DRONE),
+        (
+            r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?|shahed.*|geran.*|gerberas?"
+            r"|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*|l[iy]uty[iy]s?|italmas|molniyas?"
+            r"|uj[-‑]\d+s?",
+            WeaponCategory.DRONE,
+        ),
+        (
+            r"missiles?|rockets?|projectiles?|(?:kh[-‑ ]?|x[-‑])\d.*|kalibrs?|iskander.*"
+            r"|kinzhals?|tochka.*|atacms|shadows?|scalp.*|neptunes?|zircons?|tsirkons?|oniks"
+            r"|onyx|p[-‑]800.*|flamingos?|taurus|harpoons?|brimstones?|kn[-‑]2\d.*|3m\d+.*"
+            r"|9m\d+.*|palianytsias?|peklos?|r[-‑]360.*|hrim.*|sapsans?|s[-‑][34]00.*|himars"
+            r"|gmlrs|mlrs|grads?|uragans?|smerchs?|vampires?|tornado[-‑]s|olkhas?",
+            WeaponCategory.MISSILE,
+        ),
+        (
+            r"bombs?|kabs?|kab[-‑].*|umpks?|fab[-‑].*|jdams?|jdam[-‑].*|gbu[-‑].*|sdbs?"
+            r"|hammers?|aasm|upab[-‑].*",
+            WeaponCategory.GUIDED_BOMB,
+        ),
+        (
+            r"planes?|airplanes?|aeroplanes?|warplanes?|aircraft|jets?|helicopters?|choppers?"
+            r"|gunships?|fighters?|bombers?|fighter[-‑]bombers?|su[-‑ ]?\d.*|mig[-‑ ]?\d.*"
+            r"|tu[-‑ ]?\d.*|f[-‑]\d+.*|mi[-‑]\d.*|ka[-‑]\d.*|a[-‑]50.*|il[-‑]\d.*|be[-‑]\d.*"
+            r"|yak[-‑]\d.*|mirages?|awacs",
+            WeaponCategory.AIRCRAFT,
+        ),
+        (r"targets?|objects?|means|weapons|assets", WeaponCategory.UNKNOWN),
+    )
+)
+_NAVAL_MARKERS = {
+    "naval", "sea", "maritime", "marine", "water", "underwater", "surface", "boat", "boats",
+}  # fmt: skip
+_UNMANNED = {"unmanned", "uncrewed", "pilotless"}
+
+
+def _token_category(token: str) -> WeaponCategory | None:
+    token = token.strip(".,;:!?()[]\"'").removesuffix("'s").removesuffix("’s")
+    for sub in reversed(token.split("/")):  # "Storm Shadow/SCALP": the last name decides
+        if sub.lower() in {"vehicle", "vehicles"}:
+            return WeaponCategory.DRONE
+        for pattern, category in _TOKEN_CATEGORY:
+            if pattern.fullmatch(sub):
+                return category
+    return None
+
+
+def _classify(words: list[str]) -> WeaponCategory | None:
+    """Category of a weapon phrase's words: the right-most recognised word (the head) wins."""
+    lowered = {w.lower() for w in words}
+    for index in range(len(words) - 1, -1, -1):
+        category = _token_category(words[index])
+        if category is None:
+            continue
+        modifiers = {w.lower() for w in words[:index]}
+        head = words[index].lower()
+        if category is WeaponCategory.DRONE and (
+            modifiers & _NAVAL_MARKERS or head in {"vehicle", "vehicles"} and _is_naval(lowered)
+        ):
+            return WeaponCategory.NAVAL_DRONE
+        if category is WeaponCategory.AIRCRAFT and head == "aircraft" and modifiers & _UNMANNED:
+            return WeaponCategory.DRONE
+        return category
+    return None
+
+
+def _is_naval(words: set[str]) -> bool:
+    return bool(words & _NAVAL_MARKERS)
+
+
+def _is_plural(head: str) -> bool:
+    last = head.split()[-1].split("/")[-1]
+    return last.endswith("s") and last.lower() not in _INVARIANT_S
+
+
+def _accept(m: re.Match[str], text: str) -> bool:
+    """Whether a grammatical candidate is really a countable weapon mention."""
+    head = m.group("head")
+    mods = m.group("mods").lower()
+    head_key = head.lower().rstrip("s")
+    weak = _WEAK_HEADS.get(head_key)
+    if weak is not None and not weak.search(mods + " " + head.lower()):
+        return False
+    window = max(0, m.start() - _BEFORE_WINDOW)
+    if _BEFORE_REJECT.search(text, window, m.start()):
+        return False
+    first_word = m.group(0).split(maxsplit=1)[0]
+    if first_word.lower() == "sea" and _BEFORE_SEA_NAME.search(text, window, m.start()):
+        return False  # "Black Sea drones": the sea's name, not a naval drone
+    if first_word.startswith("Lancet") and _BEFORE_THE.search(text, window, m.start()):
+        return False  # The Lancet, the journal
+    return _is_plural(head) or not _AFTER_NOT_WEAPON.match(text, m.end())
+
+
+def find_weapons(text: str) -> list[WeaponMatch]:
+    """Every weapon mention in `text`, sorted, non-overlapping and maximal."""
+    found: list[WeaponMatch] = []
+    position = 0
+    while (m := _PHRASE.search(text, position)) is not None:
+        if _accept(m, text):
+            category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
+            found.append(WeaponMatch(m.start(), m.end(), category))
+            position = m.end()
+        else:
+            # A rejected phrase may still hold a weapon further on ("Black Sea drones");
+            # the start lookbehind keeps retries at word starts, so this stays linear.
+            position = m.start() + 1
+    return found
+
+
+def categorize(phrase: str) -> WeaponCategory:
+    """Category of an isolated weapon phrase; UNKNOWN if no weapon word is recognised."""
+    matches = find_weapons(phrase)
+    if matches:
+        best = max(matches, key=lambda w: (w.end - w.start, w.start))
+        return best.category
+    if _HARDWARE.search(phrase):
+        return WeaponCategory.UNKNOWN  # "S-400 system", "HIMARS launchers": not a projectile
+    # Not a countable mention ("drone attack", "S-300"): still name the kind of weapon.
+    return _classify(phrase.split()) or WeaponCategory.UNKNOWN
