@@ -113,10 +113,13 @@ def _shift(event: InterceptionEvent, offset: int, index_base: int) -> Intercepti
     if offset == 0 and index_base == 0:
         return event
     data = event.model_dump()
-    for key in ("count", "weapon", "place", "heading_to", "period", "claimant", "sentence"):
+    for key in ("count", "weapon", "place", "heading_to", "claimant", "sentence"):
         if data.get(key) is not None:
             data[key]["start"] += offset
             data[key]["end"] += offset
+    if data.get("period") is not None:
+        data["period"]["text_start"] += offset
+        data["period"]["text_end"] += offset
     if data["part_of"] is not None:
         data["part_of"] += index_base
     return InterceptionEvent.model_validate(data)

@@ -79,7 +79,15 @@ class Place(TextSpan):
     kind: PlaceKind
 
 
-class Period(TextSpan):
+class Period(_Frozen):
+    """When: an absolute span of time, and the words that say so.
+
+    `start` and `end` are the times; the text's offsets are `text_start` and
+    `text_end` (the other evidence objects call them `start` and `end`)."""
+
+    text: str
+    text_start: int = Field(ge=0, description="Offset of the expression's first character.")
+    text_end: int = Field(ge=0, description="Offset one past its last character.")
     start: AwareDatetime | None = None
     end: AwareDatetime | None = None
 

@@ -411,43 +411,71 @@ def _open_group(atom: _Atom, text: str, floor: int) -> _Group:
     return group
 
 
-# Trying the full grammar at every word costs several microseconds a word, so
-# it is only tried where an atom can start: at a digit or a word below, or at
-# up to four lead words ("in the early ...") followed by one of them. Every
-# alternative of _MASTER starts with such a token (a test checks the two
-# scans agree).
+# Trying the full grammar costs several microseconds a word, so it is only
+# tried where an atom can start: at a word that can begin one ("overnight",
+# "Sunday"), at a number followed by something a date or clock needs (":",
+# "am", "April", "hrs"), or at up to four lead words ("in the early ...")
+# followed by one of those. Every alternative of _MASTER starts at such a
+# token; a test checks that this scan agrees with a plain _MASTER.finditer.
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
+_MONTH_WORDS = frozenset(
+    "january jan february feb march mar april apr may june jun july jul august aug"
+    " september sept sep october oct november nov december dec".split()
+)
+_START_WORDS = _MONTH_WORDS | frozenset(
+    "night overnight yesterday today noon midday mid midnight"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_TAIL_WORDS = frozenset(
+    "past previous preceding morning afternoon evening day weekend month hours".split()
+)
 _LEAD_WORDS = frozenset(
     "the in on at for within over during through throughout this last late early".split()
 )
-_CORE_WORDS = frozenset(
-    (
-        "night overnight past previous preceding morning afternoon evening day weekend month"
-        " hours yesterday today noon midday mid midnight"
-        " monday tuesday wednesday thursday friday saturday sunday"
-        " january jan february feb march mar april apr may june jun july jul august aug"
-        " september sept sep october oct november nov december dec"
-    ).split()
+_AFTER_NUMBER = _MONTH_WORDS | frozenset(
+    "am pm a p hrs hr hours gmt utc msk noon st nd rd th of to and into".split()
 )
+_CASED_MONTHS = frozenset({"may", "march", "mar"})
 _MAX_LEADS = 4
+_MAX_BLANKS = 6  # the widest _S
 
 
 def _atoms(text: str) -> list[_Atom]:
     tokens = [(m.start(), m.group().lower()) for m in _TOKEN.finditer(text)]
     count = len(tokens)
+
+    def number_may_start(i: int) -> bool:
+        pos, word = tokens[i]
+        after = pos + len(word)
+        if text[after : after + _MAX_BLANKS + 1].lstrip(" \t\u00a0\r\n")[:1] in tuple(":.-–—/"):
+            return True
+        return (
+            i + 1 < count
+            and tokens[i + 1][0] - after <= _MAX_BLANKS
+            and tokens[i + 1][1] in _AFTER_NUMBER
+        )
+
+    def may_start(i: int) -> bool:
+        pos, word = tokens[i]
+        if word[0].isdigit():
+            return number_may_start(i)
+        if word in _CASED_MONTHS:
+            return text[pos] == "M"
+        return word in _START_WORDS
+
     atoms: list[_Atom] = []
     end = 0
     match = _MASTER.match
     for i, (pos, word) in enumerate(tokens):
         if pos < end:
             continue
-        if not (word in _CORE_WORDS or word[0].isdigit()):
+        if not may_start(i):
             if word not in _LEAD_WORDS:
                 continue
             j = i + 1
             while j < count and j - i < _MAX_LEADS and tokens[j][1] in _LEAD_WORDS:
                 j += 1
-            if j >= count or not (tokens[j][1] in _CORE_WORDS or tokens[j][1][0].isdigit()):
+            if j >= count or not (tokens[j][1] in _TAIL_WORDS or may_start(j)):
                 continue
         m = match(text, pos)
         if m is not None and m.lastgroup is not None:

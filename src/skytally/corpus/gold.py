@@ -108,7 +108,7 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
             "weapon": _evidence(inherited(count.id, "weapon"), "category"),
             "place": _place(place),
             "heading_to": _place(spans[heading[0]]) if heading else None,
-            "period": _evidence(inherited(count.id, "time"), "start", "end"),
+            "period": _period(inherited(count.id, "time")),
             "claimant": _evidence(inherited(count.id, "claimant"), "name"),
             "part_of": first_event_of[parent[0]] if parent else None,
             "sentence": {"start": sentence[0], "end": sentence[1]},
@@ -126,6 +126,18 @@ def _evidence(span: SpanRecord | None, *keys: str) -> dict[str, Any] | None:
     for key in keys:
         payload[key] = span.attrs.get(key)
     return payload
+
+
+def _period(span: SpanRecord | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {
+        "text": span.text,
+        "text_start": span.start,
+        "text_end": span.end,
+        "start": span.attrs.get("start"),
+        "end": span.attrs.get("end"),
+    }
 
 
 def _place(span: SpanRecord | None) -> dict[str, Any] | None:

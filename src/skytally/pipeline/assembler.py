@@ -118,7 +118,8 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
                     "outcome": outcome,
                     "place": _place(place, evidence, value_of),
                     "heading_to": _place(heading, evidence, value_of),
-                    "period": {**evidence(period), "start": value_of(period).get("start"),
+                    "period": {"text": text[period[0] : period[1]], "text_start": period[0],
+                               "text_end": period[1], "start": value_of(period).get("start"),
                                "end": value_of(period).get("end")} if period else None,
                     "claimant": {**evidence(claimant), "name": value_of(claimant).get("name", "")}
                     if claimant else None,
