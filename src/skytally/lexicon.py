@@ -19,6 +19,9 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"lost\s+(?:from|off)\s+(?:the\s+)?radars?",
         r"lost\s+(?:their|its)\s+locations?",
         r"lost\s+in\s+location",
+        r"(?:went\s+)?missing\s+from\s+(?:the\s+)?radars?",
+        r"disappeared\s+from\s+(?:the\s+)?radars?",
+        r"lost",
         r"suppressed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
         r"jammed",
         r"(?:neutrali[sz]ed|downed|brought\s+down)\s+by\s+(?:electronic\s+warfare|EW)",
@@ -29,6 +32,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
     ),
     Outcome.HIT: (
         r"hits?\s+(?:were|was)\s+recorded",
+        r"hits",
         r"reached\s+(?:their|its)\s+targets?",
         r"struck\s+(?:their|its)\s+targets?",
         r"hit\s+(?:their|its)\s+targets?",
@@ -37,8 +41,10 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"impacts?",
     ),
     Outcome.LAUNCHED: (
-        r"attacked\s+(?:\w+\s+){0,3}?with",
-        r"struck\s+(?:\w+\s+){0,2}?with",
+        # only the verb is the trigger: a place may sit between it and "with"
+        r"attacked(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
+        r"struck(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
+        r"attacking(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
         r"launched",
         r"launching",
         r"launches",
@@ -89,7 +95,14 @@ def outcome_of_match(match: re.Match[str]) -> Outcome:
     return Outcome(match.lastgroup.rsplit("_", 1)[0])
 
 
+# Words whose pattern needs the following context ("attacked ... with"):
+# their reading when the phrase stands alone.
+_ISOLATED = {"attacked": Outcome.LAUNCHED, "attacking": Outcome.LAUNCHED}
+
+
 def outcome_of_phrase(phrase: str) -> Outcome | None:
+    if phrase.strip().lower() in _ISOLATED:
+        return _ISOLATED[phrase.strip().lower()]
     match = OUTCOME_PATTERN.fullmatch(phrase.strip())
     if match is None:
         match = OUTCOME_PATTERN.search(phrase)

@@ -100,7 +100,7 @@ _UNIT = _alt([w for w, v in _SMALL.items() if 1 <= v <= 9])
 _TEEN = _alt([w for w, v in _SMALL.items() if 10 <= v <= 19])
 _TENS = _alt([w for w, v in _SMALL.items() if v >= 20])
 _HY = r"(?:[-‑]|[ \t]+)"
-_SP = r"\s+"
+_SP = r"\s{1,3}"
 _B100 = rf"(?:{_TENS}(?:{_HY}{_UNIT})?|{_TEEN}|{_UNIT})"
 _HUND = rf"(?:(?:a|{_TEEN}|{_UNIT}){_HY}hundred\b(?:(?:{_SP}and)?{_SP}{_B100})?)"
 _B1000 = rf"(?:{_HUND}|{_B100})"
@@ -141,7 +141,7 @@ _SUFFIX = r"(?:\s+or\s+(?:more|so|fewer|less)\b|[-‑ ]odd\b|[-‑]plus\b|\+)"
 _SKIP = (
     r"\+\d{1,3}(?:[ .\-‑()]{1,2}\d{1,4}){2,}"  # +7 495 123-45-67
     r"|\(\d{3}\)\s?\d{3}[-.\s]\d{4}"  # (202) 555-0100
-    r"|\d{3}[ .\-]\d{3}[ .\-]\d{2}[ .\-]\d{2}(?!\d)"  # 495 123 45 67
+    r"|(?<!\d)\d{3}[ .\-]\d{3}[ .\-]\d{2}[ .\-]\d{2}(?!\d)"  # 495 123 45 67
 )
 
 _SCANNER = re.compile(
@@ -165,6 +165,20 @@ _SCANNER = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+
+# Where the scanner can start: a digit run, "+", "(", or a word that begins a number
+# or a bound. Trying the scanner only there is far cheaper than at every offset.
+_FIRST_WORDS = sorted(
+    {w.split()[0] for w in _SMALL}
+    | set(
+        "a an half zero more over in upwards greater well just slightly far much many at no"
+        " not up as fewer less approximately approx roughly about around some nearly almost"
+        " close estimated circa between".split()
+    ),
+    key=len,
+    reverse=True,
+)
+_CANDIDATE = re.compile(rf"\d+|[+(]|\b(?i:{'|'.join(_FIRST_WORDS)})\b")
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -197,18 +211,22 @@ _AFTER_OVER_PREP = re.compile(
     r"|days?|nights?|weeks?|months?|years?|periods?)\b",
     re.IGNORECASE,
 )
-# Checked against a short window before a candidate, anchored at its end.
-_BEFORE_MONTH = re.compile(
-    rf"{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?\s*(?:-|–|—|to|and|or)\s*)?$"
+# The words just before a candidate are looked up in sets: a `$`-anchored regex search
+# over a window would be tried at every offset of the window, for every candidate.
+_MONTHS = frozenset(
+    "January February March April May June July August September October November December"
+    " Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec".split()
 )
-_BEFORE_ID = re.compile(
-    r"(?:\b(?:No|Nos|Nr|Art)\.\s?|\b(?i:number|article|section|chapter|part|page|paragraph"
-    r"|resolution|flight|route|highway|channel|unit|building|block|apartment|room|gate"
-    r"|platform|line|id|code|tel|phone|fax|p\.)\s|\b(?:Boeing|Airbus|Mirage|Su|MiG|Tu|Kh|Mi"
-    r"|Ka|Il|An|Shahed|Geran|Lancet|Orlan|Iskander|Tochka|KAB|FAB|GBU|S|F|A|X)\s)$"
+_RANGE_WORDS = frozenset({"to", "and", "or", "-", "–", "—", "through", "till", "until"})
+_ID_WORDS = frozenset(
+    "number article section chapter part page paragraph resolution flight route highway"
+    " channel unit building block apartment room gate platform line id code tel phone fax"
+    " p. no. nos. nr. art.".split()
 )
-_BEFORE_NO = re.compile(r"\b(?i:no)\s+$")
-_BEFORE_CAPWORD = re.compile(r"\b[A-Z][a-z]+\s$")
+_DESIGNATORS = frozenset(
+    "Boeing Airbus Mirage Su MiG Tu Kh Mi Ka Il An Shahed Geran Lancet Orlan Iskander Tochka"
+    " KAB FAB GBU S F A X".split()
+)
 _BEFORE_WINDOW = 40
 
 
@@ -268,11 +286,29 @@ def _plain_value(
     if _is_clock(text) and _AFTER_HOURS.match(full, end):
         return None
     if day_possible and 1 <= value <= 31:
-        if _AFTER_MONTH.match(full, end):
-            return None
-        if _BEFORE_MONTH.search(full, max(0, start - _BEFORE_WINDOW), start):
+        if _AFTER_MONTH.match(full, end) or _after_month_name(_words_before(full, start)):
             return None
     return value
+
+
+def _words_before(text: str, start: int) -> list[str]:
+    """The last few words before `start`; [] when a non-space character touches it."""
+    window = text[max(0, start - _BEFORE_WINDOW) : start]
+    if not window or not window[-1].isspace():
+        return []
+    return window.split()[-3:]
+
+
+def _after_month_name(words: list[str]) -> bool:
+    """Whether a day number follows a month: "October 31", "April 15 to 16"."""
+    if words and words[-1].rstrip(".,") in _MONTHS:
+        return True
+    return (
+        len(words) >= 3
+        and words[-3].rstrip(".,") in _MONTHS
+        and re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", words[-2]) is not None
+        and words[-1].lower() in _RANGE_WORDS
+    )
 
 
 def _core_value(m: re.Match[str], text: str, bounded: bool) -> tuple[int, bool] | None:
@@ -289,9 +325,7 @@ def _core_value(m: re.Match[str], text: str, bounded: bool) -> tuple[int, bool] 
         return low, True
     if m.group("range"):
         first, second = re.split(r"\s?[-–]\s?", core)
-        if _AFTER_MONTH.match(text, end) or _BEFORE_MONTH.search(
-            text, max(0, start - _BEFORE_WINDOW), start
-        ):
+        if _AFTER_MONTH.match(text, end) or _after_month_name(_words_before(text, start)):
             return None
         low = _plain_value(first, text, start, start + len(first), bounded, False)
         high = _plain_value(second, text, end - len(second), end, bounded, False)
@@ -337,10 +371,11 @@ def _read(m: re.Match[str], text: str) -> NumberMatch | None:
     bound_name = next((name for name, _ in _BOUND_GROUPS if m.group(name)), None)
     core_start, core_end = m.span("core")
     end = m.end()
-    if _AFTER_UNIT.match(text, end):
+    if end < len(text) and text[end] in " \u00a0" and _AFTER_UNIT.match(text, end):
         return None
-    window_start = max(0, core_start - _BEFORE_WINDOW)
-    if _BEFORE_ID.search(text, window_start, core_start):
+    before = _words_before(text, core_start)
+    last = before[-1] if before else ""
+    if last.lower() in _ID_WORDS or last in _DESIGNATORS:
         return None
     read = _core_value(m, text, bound_name is not None)
     if read is None:
@@ -348,9 +383,9 @@ def _read(m: re.Match[str], text: str) -> NumberMatch | None:
     value, is_range = read
     core = m.group("core")
     if core.lower() == "one" and bound_name is None:
-        if _BEFORE_NO.search(text, window_start, core_start) or _AFTER_ONE.match(text, end):
+        if last.lower() == "no" or _AFTER_ONE.match(text, end):
             return None
-        if core == "One" and _BEFORE_CAPWORD.search(text, window_start, core_start):
+        if core == "One" and last.isalpha() and last.istitle():
             return None  # "Channel One", "Air Force One"
     start = m.start()
     qualifier = Qualifier.EXACT
@@ -372,7 +407,15 @@ def _scan(text: str) -> tuple[list[NumberMatch], bool]:
     """All counts in `text`, and whether any number-like candidate was rejected."""
     found: list[NumberMatch] = []
     rejected = False
-    for m in _SCANNER.finditer(text):
+    resume = 0
+    for candidate in _CANDIDATE.finditer(text):
+        position = candidate.start()
+        if position < resume:
+            continue
+        m = _SCANNER.match(text, position)
+        if m is None:
+            continue
+        resume = m.end()
         if m.group("skip"):
             rejected = True
             continue

@@ -100,9 +100,7 @@ _MONTH_FULL = (
     r"(?:January|February|(?-i:March)|April|(?-i:May)|June|July|August|September"
     r"|October|November|December)\b"
 )
-_MONTH = (
-    rf"(?:{_MONTH_FULL}|(?:Sept|Jan|Feb|(?-i:Mar)|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b\.?)"
-)
+_MONTH = rf"(?:{_MONTH_FULL}|(?:Sept|Jan|Feb|(?-i:Mar)|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b\.?)"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\w|[:.]\d)"
 _YEAR = r"20\d\d(?!\w)"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
@@ -137,9 +135,7 @@ _DATEISH = (
 
 _NIGHT_LEAD = rf"(?:(?:on|during|in|over|through|throughout){_S})?(?:the{_S})?"
 _NIGHT_OF = rf"{_NIGHT_LEAD}night{_S}(?:of|from|between)(?={_S}{_DATEISH})"
-_NIGHT_TO = (
-    rf"{_NIGHT_LEAD}night{_S}(?:to|into|before|leading{_S}(?:up{_S})?to)(?={_S}{_DATEISH})"
-)
+_NIGHT_TO = rf"{_NIGHT_LEAD}night{_S}(?:to|into|before|leading{_S}(?:up{_S})?to)(?={_S}{_DATEISH})"
 _OVERNIGHT_PREP = rf"overnight{_S}(?:on|into|to|of|from|between)(?={_S}{_DATEISH})"
 _NIGHT_BARE = (
     rf"(?:overnight|(?:late{_S})?last{_S}night"
@@ -155,12 +151,8 @@ _EARLY_BARE = (
     rf"|early{_S}this{_S}morning|(?:(?:in{_S})?the{_S})?early{_S}morning)\b"
 )
 _LATE = rf"late(?:{_S}on)?(?={_S}{_DATEISH})"
-_PART_OF = (
-    rf"(?:(?:on|in|during){_S})?the{_S}(?:morning|afternoon|evening){_S}of(?={_S}{_DATEISH})"
-)
-_PART_BARE = (
-    rf"(?:(?:in|during){_S}the{_S}(?:morning|afternoon|evening)|during{_S}the{_S}day)\b"
-)
+_PART_OF = rf"(?:(?:on|in|during){_S})?the{_S}(?:morning|afternoon|evening){_S}of(?={_S}{_DATEISH})"
+_PART_BARE = rf"(?:(?:in|during){_S}the{_S}(?:morning|afternoon|evening)|during{_S}the{_S}day)\b"
 
 _NUMBER_WORDS = {
     "a": 1,
@@ -233,18 +225,34 @@ _CLOCK = rf"{_CORE}{_HRS}{_ZONE_SUFFIX}(?:{_SP}{{0,2}}{_CONVERSION})?"
 # Order matters where two alternatives can start at the same place: the
 # longer reading comes first ("late last night" before "late ...", a date
 # range before a date, a date before a dotted clock).
-_MASTER = re.compile(
-    r"(?<!\w)(?:"
-    rf"(?P<past>{_PAST})|(?P<month>{_MONTH_ATOM})|(?P<weekend>{_WEEKEND})"
-    rf"|(?P<night_of>{_NIGHT_OF})|(?P<night_to>{_NIGHT_TO})"
-    rf"|(?P<overnight_prep>{_OVERNIGHT_PREP})|(?P<night_bare>{_NIGHT_BARE})"
-    rf"|(?P<early>{_EARLY})|(?P<early_bare>{_EARLY_BARE})|(?P<late>{_LATE})"
-    rf"|(?P<part_of>{_PART_OF})|(?P<part_bare>{_PART_BARE})"
-    rf"|(?P<drange>{_DRANGE})|(?P<date>{_DATE})|(?P<wd>{_WEEKDAY_ATOM})|(?P<rel>{_REL})"
-    rf"|(?P<clock>{_CLOCK})"
-    r")",
-    _FLAGS,
+_ALTERNATIVES = (
+    ("past", _PAST),
+    ("month", _MONTH_ATOM),
+    ("weekend", _WEEKEND),
+    ("night_of", _NIGHT_OF),
+    ("night_to", _NIGHT_TO),
+    ("overnight_prep", _OVERNIGHT_PREP),
+    ("night_bare", _NIGHT_BARE),
+    ("early", _EARLY),
+    ("early_bare", _EARLY_BARE),
+    ("late", _LATE),
+    ("part_of", _PART_OF),
+    ("part_bare", _PART_BARE),
+    ("drange", _DRANGE),
+    ("date", _DATE),
+    ("wd", _WEEKDAY_ATOM),
+    ("rel", _REL),
+    ("clock", _CLOCK),
 )
+
+
+def _grammar(*kinds: str) -> re.Pattern[str]:
+    chosen = [(k, p) for k, p in _ALTERNATIVES if not kinds or k in kinds]
+    body = "|".join(f"(?P<{k}>{p})" for k, p in chosen)
+    return re.compile(rf"(?<!\w)(?:{body})", _FLAGS)
+
+
+_MASTER = _grammar()
 
 _ATTACH_GAP = re.compile(
     rf"(?:{_S0},)?{_S0}(?:(?:on|at)(?:{_S}(?:around|about|approximately))?{_S}"
@@ -252,9 +260,7 @@ _ATTACH_GAP = re.compile(
     _FLAGS,
 )
 _BETWEEN_GAP = re.compile(rf"(?:{_S0},)?{_S}(?P<w>between|from){_S}", _FLAGS)
-_RANGE_GAP = re.compile(
-    rf"{_S0}[-–—]{_S0}|{_S}(?P<w>to|until|till|through|into|and){_S}", _FLAGS
-)
+_RANGE_GAP = re.compile(rf"{_S0}[-–—]{_S0}|{_S}(?P<w>to|until|till|through|into|and){_S}", _FLAGS)
 _PREFIX = re.compile(
     rf"(?<!\w)(?P<p>at{_S}(?:around|about|approximately)|around|about|approximately|at|from"
     rf"|between|since|after|as{_S}of|by|until|till|before|on|starting{_S}(?:at|from)){_S}\Z",
@@ -418,25 +424,53 @@ def _open_group(atom: _Atom, text: str, floor: int) -> _Group:
 # followed by one of those. Every alternative of _MASTER starts at such a
 # token; a test checks that this scan agrees with a plain _MASTER.finditer.
 _TOKEN = re.compile(r"[A-Za-z]+|[0-9]+")
-_MONTH_WORDS = frozenset(
-    "january jan february feb march mar april apr may june jun july jul august aug"
-    " september sept sep october oct november nov december dec".split()
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
-_START_WORDS = _MONTH_WORDS | frozenset(
-    "night overnight yesterday today noon midday mid midnight"
-    " monday tuesday wednesday thursday friday saturday sunday".split()
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_WORDS = frozenset(_MONTH_NAMES) | {m[:3] for m in _MONTH_NAMES} | {"sept"}
+_START_WORDS = (
+    _MONTH_WORDS
+    | frozenset(_WEEKDAY_NAMES)
+    | {"night", "overnight", "yesterday", "today", "noon", "midday", "mid", "midnight"}
 )
 _TAIL_WORDS = frozenset(
-    "past previous preceding morning afternoon evening day weekend month hours".split()
+    {"past", "previous", "preceding", "morning", "afternoon", "evening", "day", "weekend"}
+    | {"month", "hours"}
 )
 _LEAD_WORDS = frozenset(
-    "the in on at for within over during through throughout this last late early".split()
+    {"the", "in", "on", "at", "for", "within", "over", "during", "through", "throughout"}
+    | {"this", "last", "late", "early"}
 )
-_AFTER_NUMBER = _MONTH_WORDS | frozenset(
-    "am pm a p hrs hr hours gmt utc msk noon st nd rd th of to and into".split()
-)
+_AFTER_NUMBER = _MONTH_WORDS | {
+    *("am", "pm", "a", "p", "hrs", "hr", "hours", "gmt", "utc", "msk", "noon"),
+    *("st", "nd", "rd", "th", "of", "to", "and", "into"),
+}
 _CASED_MONTHS = frozenset({"may", "march", "mar"})
+# Where the first word already rules most alternatives out, a smaller grammar
+# with the same alternatives in the same order gives the same match, faster.
+_NUMBER_GRAMMAR = _grammar("drange", "date", "clock")
+_BY_WORD = {
+    **dict.fromkeys(_MONTH_WORDS, _grammar("drange", "date")),
+    **dict.fromkeys(_WEEKDAY_NAMES, _grammar("date", "wd")),
+    **dict.fromkeys(("yesterday", "today"), _grammar("rel")),
+    **dict.fromkeys(("noon", "midday", "mid", "midnight"), _grammar("clock")),
+    "night": _grammar("night_of", "night_to"),
+    "overnight": _grammar("overnight_prep", "night_bare"),
+}
 _MAX_LEADS = 4
+_NUMBER_JOINERS = frozenset(":.-–—/")
 _MAX_BLANKS = 6  # the widest _S
 
 
@@ -447,7 +481,7 @@ def _atoms(text: str) -> list[_Atom]:
     def number_may_start(i: int) -> bool:
         pos, word = tokens[i]
         after = pos + len(word)
-        if text[after : after + _MAX_BLANKS + 1].lstrip(" \t\u00a0\r\n")[:1] in tuple(":.-–—/"):
+        if text[after : after + _MAX_BLANKS + 1].lstrip(" \t\u00a0\r\n")[:1] in _NUMBER_JOINERS:
             return True
         return (
             i + 1 < count
@@ -465,7 +499,6 @@ def _atoms(text: str) -> list[_Atom]:
 
     atoms: list[_Atom] = []
     end = 0
-    match = _MASTER.match
     for i, (pos, word) in enumerate(tokens):
         if pos < end:
             continue
@@ -477,7 +510,8 @@ def _atoms(text: str) -> list[_Atom]:
                 j += 1
             if j >= count or not (tokens[j][1] in _TAIL_WORDS or may_start(j)):
                 continue
-        m = match(text, pos)
+        grammar = _NUMBER_GRAMMAR if word[0].isdigit() else _BY_WORD.get(word, _MASTER)
+        m = grammar.match(text, pos)
         if m is not None and m.lastgroup is not None:
             atoms.append(_Atom(m.lastgroup, m.start(), m.end()))
             end = m.end()
@@ -574,19 +608,8 @@ def zone_for(expression: str) -> ZoneInfo | None:
 # resolution
 # ---------------------------------------------------------------------------
 
-_MONTH_NUMBERS = {
-    name: i
-    for i, name in enumerate(
-        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-        start=1,
-    )
-}
-_WEEKDAY_NUMBERS = {
-    name: i
-    for i, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    )
-}
+_MONTH_NUMBERS = {name[:3]: i for i, name in enumerate(_MONTH_NAMES, start=1)}
+_WEEKDAY_NUMBERS = {name: i for i, name in enumerate(_WEEKDAY_NAMES)}
 _PART_FRAMES = {
     "morning": "morning",
     "afternoon": "afternoon",
@@ -821,7 +844,9 @@ def _year_for(month: int, day: int, bound: date, *, after: bool) -> date | None:
     return None
 
 
-def _place(ref: _Ref, bound: date | None, today: date | None, *, after: bool = False) -> date | None:
+def _place(
+    ref: _Ref, bound: date | None, today: date | None, *, after: bool = False
+) -> date | None:
     """The calendar day of ``ref``: on or before ``bound`` (or on or after, with ``after``)."""
     if isinstance(ref, _Relative):
         return None if today is None else today + timedelta(days=ref.offset)
@@ -876,16 +901,12 @@ def _instant(clock: _Clock, day: date, frame: str | None, zone: tzinfo, convert:
         hour, minute, conv_zone = clock.conversion
         # The conversion names the instant exactly; its calendar day may differ
         # from the local one ("01:00 MSK (22:00 GMT)"), so take the nearest.
-        candidates = [
-            _at(day + timedelta(days=k), hour, minute, conv_zone) for k in (-1, 0, 1)
-        ]
+        candidates = [_at(day + timedelta(days=k), hour, minute, conv_zone) for k in (-1, 0, 1)]
         local = min(candidates, key=lambda c: abs(c - local))
     return local.astimezone(zone)
 
 
-def _span(
-    meaning: _Meaning, day: date, zone: tzinfo, convert: bool
-) -> tuple[datetime, datetime]:
+def _span(meaning: _Meaning, day: date, zone: tzinfo, convert: bool) -> tuple[datetime, datetime]:
     if meaning.clock is not None:
         point = _instant(meaning.clock, day, meaning.frame, zone, convert)
         return point, point
@@ -901,8 +922,9 @@ def _anchor(published: date | datetime | str | None, tz: tzinfo) -> datetime | N
     return datetime.combine(value, time(12), tz)
 
 
-def _resolve_standalone(kind: str, piece: str, anchor: datetime | None, today: date | None,
-                        zone: tzinfo) -> Period:
+def _resolve_standalone(
+    kind: str, piece: str, anchor: datetime | None, today: date | None, zone: tzinfo
+) -> Period:
     if kind == "past":
         if anchor is None:
             return None, None
@@ -926,7 +948,10 @@ def _resolve_standalone(kind: str, piece: str, anchor: datetime | None, today: d
         elif today is None:
             return None, None
         else:
-            first = _year_for(month, 1, today, after=False)  # type: ignore[assignment]
+            placed = _year_for(month, 1, today, after=False)
+            if placed is None:
+                return None, None
+            first = placed
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         return _at(first, 0, 0, zone), _at(following, 0, 0, zone)
     # weekend: the most recent Saturday and Sunday, a weekend in progress included
@@ -955,8 +980,10 @@ def _resolve(expression: str, published: date | datetime | str | None, tz: tzinf
         )
 
     meanings = [_meaning(side, expression) for side in group.sides]
-    if any(m.clock is None and any(a.kind == "clock" for a in s.atoms)
-           for m, s in zip(meanings, group.sides, strict=True)):
+    if any(
+        m.clock is None and any(a.kind == "clock" for a in s.atoms)
+        for m, s in zip(meanings, group.sides, strict=True)
+    ):
         return None, None
     if len(meanings) == 1:
         return _resolve_single(meanings[0], group.prefix, anchor, today, zone, convert)
@@ -978,10 +1005,7 @@ def _resolve_single(
         if meaning.frame in _NIGHTS:
             return _at(days[0], 23, 0, zone), _at(days[1], 7, 0, zone)
         return _window(meaning.frame, days[0], zone)[0], _window(meaning.frame, days[1], zone)[1]
-    if meaning.ref is not None:
-        day = _place(meaning.ref, today, today)
-    else:
-        day = today
+    day = _place(meaning.ref, today, today) if meaning.ref is not None else today
     if day is None:
         return None, None
     start, end = _span(meaning, day, zone, convert)
@@ -1068,9 +1092,12 @@ def resolve_period(
     this function never guesses today's date and never raises on odd text.
     An invalid ``published`` still raises ``InputError`` (E002).
     """
-    anchor_check = parse_published(published)  # bad input is the caller's error, not "unresolved"
+    value = parse_published(published)  # a bad published is the caller's error, not "unresolved"
     try:
-        return _resolve(expression, anchor_check, tz)
+        start, end = _resolve(expression, value, tz)
     except (ValueError, OverflowError):
         # dates pushed past year 1 or 9999 by arithmetic on extreme inputs
         return None, None
+    if start is not None and end is not None and end < start:
+        return None, None  # self-contradictory text ("the night of Sunday to Sunday")
+    return start, end

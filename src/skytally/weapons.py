@@ -43,6 +43,7 @@ attack" are unknown; "aerial vehicles" is a drone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from skytally.schema import WeaponCategory
@@ -144,12 +145,17 @@ _GENERIC_HEADS = [
 ]  # fmt: skip
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
-_SEP = r"(?:\s++)"
-# At most six kind words: bounds the work per start position (no runaway backtracking).
+_SEP = r"\s{1,3}"
+# At most five kind words and short gaps: a phrase is at most _MAX_PHRASE characters long,
+# which bounds both the backtracking per start and how far back from a head it can begin.
 _PHRASE = re.compile(
-    rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,6}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
+    rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
     re.IGNORECASE,
 )
+_MAX_PHRASE = 300
+# Every phrase ends in a head noun; heads are rare in ordinary text, so the phrase regex is
+# only run near them rather than at every word.
+_HEAD_FINDER = re.compile(rf"\b{_HEAD}", re.IGNORECASE)
 
 # Generic heads that are weapons only with the right kind word in front.
 _WEAK_HEADS: dict[str, re.Pattern[str]] = {
@@ -316,8 +322,15 @@ def _accept(m: re.Match[str], text: str) -> bool:
 def find_weapons(text: str) -> list[WeaponMatch]:
     """Every weapon mention in `text`, sorted, non-overlapping and maximal."""
     found: list[WeaponMatch] = []
+    heads = [h.start() for h in _HEAD_FINDER.finditer(text)]
     position = 0
-    while (m := _PHRASE.search(text, position)) is not None:
+    while True:
+        index = bisect_left(heads, position)
+        if index == len(heads):
+            break
+        m = _PHRASE.search(text, max(position, heads[index] - _MAX_PHRASE))
+        if m is None:
+            break
         if _accept(m, text):
             category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
             found.append(WeaponMatch(m.start(), m.end(), category))

@@ -76,12 +76,19 @@ FOLLOW_WORDS = frozenset(
     }
 )
 ANOTHER_WORDS = frozenset({"more", "further", "additional", "other"})
+BRIDGE_STOP = frozenset(
+    {"and", "or", "but", "while", "whereas", "were", "was", "are", "is", "had", "have", "has",
+     "over", "in", "on", "at", "from", "to", "towards", "toward", "near", "across", "people",
+     "times", "hours", "minutes", "days", "km", "kilometres", "kilometers", "metres", "meters"}
+)
 DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
 )
+LIST_MEMORY = 3
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
-    r"capacity|since\s+(?:the\s+(?:start|beginning|outset|full-scale)|20\d\d|(?:January|February|March|"
+    r"capacity|(?:a|per|each)\s+night|monthly|weekly\s+average|on\s+average|average\s+of|"
+    r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"throughout\s+the\s+war|over\s+the\s+course\s+of\s+the\s+war|in\s+total\s+since|"
     r"to\s+date|all\s+told\s+since|cumulative)",
@@ -169,22 +176,25 @@ class EntityRuler:
             for i in range(span.start, span.end):
                 label_at[i] = span
         accepted: list[Candidate] = []
-        previous_sentence_had_count = False
+        # a breakdown may continue as verbless lines ("Kaluga region – 11")
+        # a few sentences after the claim that introduced it
+        since_count = LIST_MEMORY + 1
         for sent in doc.sents:
             sent_spans = [s for s in spans if sent.start <= s.start < sent.end]
             has_outcome = any(s.label_ == "OUTCOME" for s in sent_spans)
             has_anchor = any(s.label_ in ("PLACE", "WEAPON") for s in sent_spans)
+            since_count += 1
             if DISTRACTOR_CONTEXT.search(sent.text):
-                previous_sentence_had_count = False
                 continue
-            allowed = has_outcome or (previous_sentence_had_count and has_anchor)
+            allowed = has_outcome or (since_count <= LIST_MEMORY and has_anchor)
             in_sentence: list[Candidate] = []
             if allowed:
                 in_sentence += self._number_counts(doc, sent, label_at)
                 if has_outcome:
                     in_sentence += self._determiner_counts(doc, sent, label_at)
             accepted += in_sentence
-            previous_sentence_had_count = bool(in_sentence)
+            if in_sentence:
+                since_count = 0
         return accepted
 
     def _number_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
@@ -215,38 +225,39 @@ class EntityRuler:
 
     def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:
         """Does the number count weapons? Either a weapon follows it within a
-        few modifier words, or it stands alone before a preposition, verb or
-        punctuation in a sentence about interceptions."""
+        few words ("six U.S.-made ATACMS missiles", "17 intercepted drones"),
+        or it stands alone before a preposition, verb or punctuation ("nine
+        were intercepted", "45 over Belgorod", "83 of them")."""
         position = span.end
-        bridged = 0
-        only_more = True  # "two more falling near Voronezh" is still a bare count
-        while position < sent.end and bridged <= self.max_bridge_tokens:
-            token = doc[position]
+        steps = 0
+        while position < sent.end and steps <= self.max_bridge_tokens:
             entity = label_at.get(position)
-            if entity is not None and entity.label_ == "WEAPON":
-                return True
-            if entity is not None and entity.label_ == "OUTCOME" and entity.start == position:
-                if bridged == 0:
-                    return True  # "nine downed drones", "45 shot down over ..."
-                position = entity.end
-                bridged += 1
-                only_more = False
-                continue
-            if token.lower_ in BRIDGE_WORDS:
-                only_more = only_more and token.lower_ in ANOTHER_WORDS
-                position += 1
-                bridged += 1
-                continue
-            break
+            if entity is not None:
+                if entity.label_ == "WEAPON":
+                    return True
+                if entity.label_ == "OUTCOME":
+                    if steps == 0:
+                        return True  # "45 shot down over ...", "nine downed drones"
+                    position, steps = entity.end, steps + 1
+                    continue
+                break
+            token = doc[position]
+            if token.like_num or token.lower_ in BRIDGE_STOP or (
+                token.is_punct and token.text not in {"-", "'", "’", "."}
+            ):
+                break
+            position += 1
+            steps += 1
+        position = span.end
+        while position < sent.end and doc[position].lower_ in ANOTHER_WORDS:
+            position += 1  # "two more falling near Voronezh"
         if position >= sent.end:
             return True  # the number ends the sentence: "the Moscow region accounted for 11."
         token = doc[position]
         entity = label_at.get(position)
         if entity is not None and entity.label_ in ("PLACE", "TIME", "OUTCOME", "CLAIMANT"):
             return True
-        if token.is_punct or token.is_space:
-            return True
-        return (bridged == 0 or only_more) and token.lower_ in FOLLOW_WORDS
+        return token.is_punct or token.is_space or token.lower_ in FOLLOW_WORDS
 
     def _determiner_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
         """"a drone", "another UAV", "both were downed": counts without digits."""
@@ -259,7 +270,10 @@ class EntityRuler:
             if self._determines_weapon(doc, span, sent, label_at) or (
                 match["det"].lower() == "both"
                 and span.end < sent.end
-                and doc[span.end].lower_ in ("were", "was", "of", "had", "have")
+                and (
+                    doc[span.end].lower_ in ("were", "was", "of", "had", "have")
+                    or (span.end in label_at and label_at[span.end].label_ == "OUTCOME")
+                )
             ):
                 found.append(Candidate(span.start_char, span.end_char, "COUNT"))
         return found

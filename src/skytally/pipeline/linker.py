@@ -47,6 +47,12 @@ SUBSET_CUES = (
 EACH_WORDS = frozenset({"each", "apiece"})
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
 COUNTRY_CODES = frozenset({"RU", "UA"})
+MONTHS = frozenset(
+    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+     "Sept", "Oct", "Nov", "Dec"}
+)
+COORDINATORS = frozenset({"and", ",", "as", "well", "plus", "along", "with", "together"})
 
 
 @dataclass(eq=False)
@@ -128,6 +134,8 @@ class Linker:
             for node in sent_nodes:
                 self._link_outcome(doc, node, sent_nodes, ents)
                 self._link_weapon(doc, node, sent_nodes, ents)
+            self._share_coordinated_outcomes(doc, sent_nodes)
+            for node in sent_nodes:
                 self._link_places(doc, node, sent_nodes, ents, values, consumed_places)
                 self._link_time(node, ents)
                 self._link_claimant(node, ents)
@@ -163,6 +171,17 @@ class Linker:
         if chosen is not None:
             node.outcome_span = chosen
             node.outcome = self._outcome_value(doc, chosen)
+
+    def _share_coordinated_outcomes(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """"launched 78 missiles and 106 drones": one verb for both counts."""
+        for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
+            if node.outcome is not None or previous.outcome is None:
+                continue
+            gap_start = previous.weapon.end if previous.weapon is not None and previous.weapon.start >= previous.span.end else previous.span.end
+            between = [t for t in doc[gap_start : node.span.start] if not t.is_space]
+            if between and all(t.lower_ in COORDINATORS for t in between):
+                node.outcome = previous.outcome
+                node.outcome_span = previous.outcome_span
 
     def _attached_right(self, doc: Doc, count: Span, outcome: Span) -> bool:
         """True when the outcome word is this count's own verb: "57 were shot
@@ -251,7 +270,7 @@ class Linker:
             and previous_count <= e.start
             and e.end <= span.start
             and e.start not in consumed
-            and self._place_role(doc, e) not in ("launch", "heading")
+            and self._place_role(doc, e) not in ("launch", "heading", "dateline")
             and not (
                 self._place_role(doc, e) == "subject"
                 and (values.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("code")
@@ -279,6 +298,8 @@ class Linker:
         """What the words before a place make of it: where objects were
         downed ("over"), where they flew ("towards"), where they came from
         ("from", "the direction of"), or a bare subject."""
+        if self._is_dateline(doc, place):
+            return "dateline"
         position = place.start - 1
         skipped = 0
         while position >= place.sent.start and doc[position].lower_ in PLACE_FILLER and skipped < 5:
@@ -295,6 +316,18 @@ class Linker:
         if word in LOCATIVE or (word == "to" and previous == "approach"):
             return "place"
         return "subject"
+
+    def _is_dateline(self, doc: Doc, place: Span) -> bool:
+        """"KYIV, July 8 (Reuters) -", "MOSCOW, November 1. /TASS/.": where the
+        story was filed, not where anything happened."""
+        if place.start != place.sent.start and not (
+            place.start - 1 >= place.sent.start and doc[place.start - 1].is_space
+        ):
+            return False
+        following = doc[place.end : place.end + 3]
+        return place.text.isupper() or (
+            len(following) >= 2 and following[0].text == "," and following[1].text in MONTHS
+        )
 
     def _says_each(self, doc: Doc, count: Span, last_place: Span) -> bool:
         after_count = {t.lower_ for t in doc[count.end : count.end + 2]}
@@ -349,11 +382,19 @@ class Linker:
 
     # -------------------------------------------------------------- totals
     def _link_totals(self, nodes: list[CountNode], values: dict[str, Any]) -> None:
+        """Which total each count belongs to, reading the article in order.
+
+        A count without a place opens a total; later counts with places (or
+        without an outcome word of their own) fill it while they fit. A count
+        of another outcome falls under the launched total of its weapon."""
         open_totals: dict[str, CountNode] = {}
+        launched_totals: list[CountNode] = []
         for index, node in enumerate(nodes):
             if node.parent is not None:
                 if node.outcome is not None and node.parent.outcome is None:
                     node.parent.outcome = "launched"
+                if node.outcome == "launched" and not node.places:
+                    launched_totals.append(node)
                 continue
             recent = {
                 outcome: total
@@ -367,7 +408,6 @@ class Linker:
                     continue
             outcome = node.outcome
             same = recent.get(outcome or "", None) if outcome else self._latest(recent)
-            launched = recent.get("launched")
             changed_time = same is not None and self._time_differs(node, same)
             placeless = not node.places or self._country_only(node, values) or (
                 len(node.places) > 1 and not node.each
@@ -376,24 +416,49 @@ class Linker:
                 same is not None
                 and not changed_time
                 and node.fits(same)
+                and self._same_weapon(node, same, values)
                 and (not placeless or node.outcome is None or node.continuation_cue
                      or node.unpairable or node.heading is not None
                      or (len(node.places) > 1 and not node.each))
             ):
                 self._attach(node, same)
                 continue
-            if (
-                launched is not None
-                and outcome not in (None, "launched")
-                and node.value <= launched.value
-                and not self._time_differs(node, launched)
-            ):
+            launched = self._launched_total(node, launched_totals, values)
+            if launched is not None and outcome not in (None, "launched"):
                 self._attach(node, launched)
                 if placeless:
                     open_totals[outcome or "destroyed"] = node
                 continue
-            if placeless and node.value >= 1:
+            if placeless:
                 open_totals[outcome or "destroyed"] = node
+                if outcome == "launched":
+                    launched_totals.append(node)
+
+    def _category(self, node: CountNode, values: dict[str, Any]) -> str | None:
+        if node.weapon is None:
+            return None
+        value = values.get(attributes.span_key(node.weapon.start_char, node.weapon.end_char)) or {}
+        return value.get("category")
+
+    def _same_weapon(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
+        mine, theirs = self._category(node, values), self._category(total, values)
+        return mine is None or theirs is None or mine == theirs or "unknown" in (mine, theirs)
+
+    def _launched_total(
+        self, node: CountNode, launched: list[CountNode], values: dict[str, Any]
+    ) -> CountNode | None:
+        """"Russia fired 40 missiles and 42 drones; 18 missiles and 39 drones
+        were brought down": each count under the launch of its own weapon."""
+        fitting = [
+            total for total in launched
+            if node.sentence - total.sentence <= self.total_memory_sentences
+            and node.value <= total.value
+            and not self._time_differs(node, total)
+        ]
+        matching = [t for t in fitting if self._same_weapon(node, t, values)]
+        if matching:
+            return matching[-1]
+        return None
 
     def _attach(self, node: CountNode, parent: CountNode) -> None:
         node.parent = parent
