@@ -117,6 +117,13 @@ class ClaimantInfo:
 
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _PERSON = rf"{_NAME}(?:\s+{_NAME}){{1,2}}"
+# Officials whose surname alone is cited as a source in reports.
+KNOWN_OFFICIALS = (
+    "Sobyanin", "Gladkov", "Bogomaz", "Khinshtein", "Anokhin", "Drozdenko", "Vorobyov",
+    "Gusev", "Kondratyev", "Klitschko", "Tkachenko", "Syniehubov", "Kiper", "Terekhov",
+    "Lysak", "Fedorov", "Ihnat", "Slyusar", "Popko", "Vilkul", "Starovoit", "Shapsha",
+    "Artamonov", "Nikitin", "Beglov", "Razvozhayev", "Aksyonov", "Kobzev", "Mash",
+)
 _TITLE = (
     r"(?:(?:Acting|acting|Regional|regional|Moscow|Kyiv|Kiev|Odesa|Kharkiv|City|city)\s+)?"
     r"(?:Governor|governor|Mayor|mayor|Head|head|Chief|chief|spokesman|spokesperson|"
@@ -124,20 +131,30 @@ _TITLE = (
 )
 
 CLAIMANT_PATTERN = re.compile(
-    r"(?P<ministry>(?:the\s+)?(?:(?:Russian|Ukrainian|Russia's|Ukraine's|Russia’s|Ukraine’s)\s+)?"
+    r"(?P<ministry>(?:[Tt]he\s+)?(?:(?:Russian|Ukrainian|Russia's|Ukraine's|Russia’s|Ukraine’s)\s+)?"
     r"(?:Ministry\s+of\s+Defen[cs]e(?:\s+of\s+(?:the\s+Russian\s+Federation|Russia|Ukraine))?"
     r"|[Dd]efen[cs]e\s+[Mm]inistry|MoD|MOD))"
-    r"|(?P<airforce>(?:the\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?"
-    r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed))))"
-    r"|(?P<staff>(?:the\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
-    r"|(?P<administration>(?:the\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
+    r"|(?P<airforce>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?"
+    r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+(?:the\s+Armed\s+Forces\s+of\s+)?Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed))))"
+    r"|(?P<staff>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
+    r"|(?P<administration>(?:[Tt]he\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
     r"\s+(?:City|Regional|Oblast)\s+(?:State\s+|Military\s+)*Administration)"
-    r"|(?P<titled>" + _TITLE + r"\s+" + _PERSON + r")"
-    r"|(?P<ministry_short>\bthe\s+(?:defen[cs]e\s+)?ministry\b)",
+    # a titled person: the span is the name, the title only tells us it is a source
+    r"|(?:(?P<title>" + _TITLE + r")\s+)(?P<titled>" + _PERSON + r")"
+    r"|(?P<official>\b(?:" + "|".join(KNOWN_OFFICIALS) + r")\b)"
+    r"|(?P<ministry_short>\b[Tt]he\s+(?:(?:Russian|Ukrainian)\s+)?(?:defen[cs]e\s+)?ministry\b)"
+    r"|(?P<role>\b[Tt]he\s+(?:regional\s+)?(?:governor|mayor)\b)",
 )
 
-_RUSSIAN_HINTS = ("russia", "russian", "sobyanin", "gladkov", "bogomaz", "khinshtein", "anokhin")
-_UKRAINIAN_HINTS = ("ukrain", "kyiv", "kiev", "odesa", "kharkiv", "klitschko", "ihnat", "tkachenko")
+_RUSSIAN_HINTS = (
+    "russia", "russian", "sobyanin", "gladkov", "bogomaz", "khinshtein", "anokhin", "drozdenko",
+    "vorobyov", "gusev", "kondratyev", "beglov", "razvozhayev", "aksyonov", "starovoit",
+    "shapsha", "artamonov", "nikitin", "governor",
+)
+_UKRAINIAN_HINTS = (
+    "ukrain", "kyiv", "kiev", "odesa", "kharkiv", "klitschko", "ihnat", "tkachenko",
+    "syniehubov", "kiper", "terekhov", "lysak", "fedorov", "slyusar", "popko", "vilkul",
+)
 
 
 def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
@@ -156,6 +173,8 @@ def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
         words = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
         return ClaimantInfo(words.replace("Kiev", "Kyiv"), "UA")
     name = re.sub(_TITLE + r"\s+", "", text.strip(), count=1)
+    if kind == "role":
+        name = re.sub(r"^[Tt]he\s+", "", name)
     country = None
     if any(hint in lowered for hint in _UKRAINIAN_HINTS):
         country = "UA"

@@ -155,8 +155,6 @@ _PART_OF = rf"(?:(?:on|in|during){_S})?the{_S}(?:morning|afternoon|evening){_S}o
 _PART_BARE = rf"(?:(?:in|during){_S}the{_S}(?:morning|afternoon|evening)|during{_S}the{_S}day)\b"
 
 _NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
     "one": 1,
     "two": 2,
     "three": 3,
@@ -934,7 +932,7 @@ def _resolve_standalone(
         for word in words:
             if word.isdigit():
                 count = int(word)
-            elif word in _NUMBER_WORDS and word not in ("a", "an"):
+            elif word in _NUMBER_WORDS:
                 count = _NUMBER_WORDS[word]
         hours = {"hour": 1, "day": 24, "week": 24 * 7}[unit.rstrip("s")]
         end = anchor.astimezone(UTC)

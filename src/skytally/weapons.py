@@ -130,7 +130,8 @@ _NAMED_HEAD_UNIT = (
 )
 _NAMED_MOD_UNIT = rf"(?-i:{_NAMED_ALL}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*)"
 
-_TYPE_WORD = r"(?:[A-Za-z]+(?:[-‑]\d{1,3})?[-‑]type)"  # "Shahed-type", "Shahed-136-type"
+# "Shahed-type", "Shahed-136-type", "Shahed type" (a name, so the space is safe)
+_TYPE_WORD = rf"(?:[A-Za-z]+(?:[-‑]\d{{1,3}})?[-‑]type|(?-i:{_NAMED_ALL})\s+type)"
 _KIND = _alt([_flex(w) for w in _KIND_WORDS] + [_TYPE_WORD])
 _MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
 
@@ -201,7 +202,8 @@ _NOT_WEAPON_NOUNS = [
     "missions?", "flights?", "paths?", "routes?", "trajector(?:y|ies)", "scare", "show",
     "racing", "reconnaissance", "surveillance", "fuel", "stream", "hangars?", "shelters?",
     "labs?", "laborator(?:y|ies)", "tests?", "testing", "trials?", "exercises?", "drills?",
-    "parades?", "silos?", "age", "era", "technicians?", "engineers?",
+    "parades?", "silos?", "age", "era", "technicians?", "engineers?", "types?", "modules?",
+    "kits?", "artillery", "science",
 ]  # fmt: skip
 _AFTER_NOT_WEAPON = re.compile(
     r"(?:(?:\s*,\s*|\s+(?:and|or|&)\s+|\s*/\s*)[\w-]+){0,3}\s+"
@@ -216,6 +218,12 @@ _BEFORE_SEA_NAME = re.compile(
     r"\b(?:Black|Azov|Caspian|Baltic|Red|North|Mediterranean|Barents|White|Okhotsk|Japan)\s+$"
 )
 _BEFORE_THE = re.compile(r"\bThe\s+$")
+_AFTER_VERB_BOMBS = re.compile(r"\s+(?:the\b|[A-Z][a-z])")
+# Bombs that are not air-dropped weapons.
+_BEFORE_GROUND_BOMB = re.compile(
+    r"\b(?i:car|truck|pipe|roadside|nuclear|atomic|dirty|letter|parcel|homemade|improvised"
+    r"|smoke|time)\s+$"
+)
 _HARDWARE = re.compile(
     r"\b(?:systems?|complex(?:es)?|batter(?:y|ies)|launchers?|divisions?)\b", re.IGNORECASE
 )
@@ -287,6 +295,8 @@ def _classify(words: list[str]) -> WeaponCategory | None:
             return WeaponCategory.NAVAL_DRONE
         if category is WeaponCategory.AIRCRAFT and head == "aircraft" and modifiers & _UNMANNED:
             return WeaponCategory.DRONE
+        if category is WeaponCategory.UNKNOWN and modifiers & {"ballistic", "cruise"}:
+            return WeaponCategory.MISSILE  # "ballistic targets"
         return category
     return None
 
@@ -316,6 +326,10 @@ def _accept(m: re.Match[str], text: str) -> bool:
         return False  # "Black Sea drones": the sea's name, not a naval drone
     if first_word.startswith("Lancet") and _BEFORE_THE.search(text, window, m.start()):
         return False  # The Lancet, the journal
+    if head_key == "bomb" and _BEFORE_GROUND_BOMB.search(text, window, m.start()):
+        return False
+    if head == "bombs" and not mods and _AFTER_VERB_BOMBS.match(text, m.end()):
+        return False  # "Russia bombs Kharkiv": the verb
     return _is_plural(head) or not _AFTER_NOT_WEAPON.match(text, m.end())
 
 

@@ -38,8 +38,11 @@ ENTITY_LABELS = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
 PRIORITY = {"CLAIMANT": 5, "TIME": 4, "WEAPON": 3, "PLACE": 3, "OUTCOME": 2, "COUNT": 1}
 
 DESIGNATORS = frozenset(
-    {"region", "oblast", "krai", "kray", "territory", "republic", "district", "raion", "area"}
+    {"region", "oblast", "krai", "kray", "territory", "republic", "district", "raion", "area",
+     "regions", "oblasts", "districts", "raions"}
 )
+# "Moscow time", "Black Sea Fleet": a place name that is not a place here
+NOT_A_PLACE_AFTER = frozenset({"time", "fleet", "mayor", "governor", "oblenergo"})
 UNKNOWN_REGION = re.compile(
     r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
 )
@@ -128,7 +131,11 @@ class EntityRuler:
         text = doc.text
         found: list[Candidate] = []
         found += [Candidate(s, e, "TIME") for s, e in find_time_expressions(text)]
-        found += [Candidate(m.start(), m.end(), "CLAIMANT") for m in CLAIMANT_PATTERN.finditer(text)]
+        # the named group that closed last is the claimant itself (a title is left out)
+        found += [
+            Candidate(m.start(m.lastgroup or 0), m.end(m.lastgroup or 0), "CLAIMANT")
+            for m in CLAIMANT_PATTERN.finditer(text)
+        ]
         found += [Candidate(w.start, w.end, "WEAPON") for w in find_weapons(text)]
         found += self._places(doc)
         found += [Candidate(m.start(), m.end(), "OUTCOME") for m in OUTCOME_PATTERN.finditer(text)]
@@ -145,6 +152,8 @@ class EntityRuler:
             # "Belgorod" + "region" -> the whole designation is the mention
             if end < len(doc) and doc[end].lower_ in DESIGNATORS:
                 end += 1
+            elif end < len(doc) and doc[end].lower_ in NOT_A_PLACE_AFTER:
+                continue
             found.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PLACE"))
         for match in UNKNOWN_REGION.finditer(doc.text):
             stem = match["stem"]
@@ -219,9 +228,20 @@ class EntityRuler:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or any(i in label_at for i in range(span.start, span.end)):
                 continue
+            if self._one_of_the_most(doc, span):
+                continue
             if self._counts_weapons(doc, span, label_at, sent):
                 found.append(Candidate(span.start_char, span.end_char, "COUNT"))
         return found
+
+    def _one_of_the_most(self, doc: Doc, span: Span) -> bool:
+        """"one of the largest drone attacks" is a superlative, not a count."""
+        following = [t.lower_ for t in doc[span.end : span.end + 4]]
+        return (
+            span.text.lower() == "one"
+            and following[:2] == ["of", "the"]
+            and any(w.endswith("est") or w in {"most", "few", "many"} for w in following[2:])
+        )
 
     def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:
         """Does the number count weapons? Either a weapon follows it within a
