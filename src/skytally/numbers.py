@@ -116,8 +116,9 @@ _GAP = "[ \u00a0\u202f\u2009]"  # thousands separators that are spaces
 _DIG_GROUPED = rf"(?<!\d[,{_GAP[1:-1]}])[1-9]\d{{0,2}}(?:(?:,\d{{3}})++|(?:{_GAP}\d{{3}})++)(?!\d)"
 _DIG_SCALED = rf"\d++(?:\.\d++)?{_SP}(?:thousand|million|billion)\b"
 _DIG_PLAIN = r"\d++"
-_RANGE = rf"\d++[ ]?[-–][ ]?\d++"
-_BETWEEN = rf"between{_SP}(?:{_DIG_GROUPED}|{_DIG_PLAIN}|{_WORDS}){_SP}and{_SP}(?:{_DIG_GROUPED}|{_DIG_PLAIN}|{_WORDS})"
+_RANGE = r"\d++[ ]?[-–][ ]?\d++"
+_BETWEEN_END = rf"(?:{_DIG_GROUPED}|{_DIG_PLAIN}|{_WORDS})"
+_BETWEEN = rf"between{_SP}{_BETWEEN_END}{_SP}and{_SP}{_BETWEEN_END}"
 
 _MORE = (
     r"(?:(?:well|just|slightly|a\s+little|a\s+bit|far|much|many)\s+(?:over|more\s+than)"
@@ -150,7 +151,8 @@ _SCANNER = re.compile(
     |
     (?<![\w\-‑–.,:/$€£₽₴#№+@&])
     (?:
-        (?:(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})|(?P<approx>{_APPROX})){_SP}
+        (?P<bound>(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})
+                 |(?P<approx>{_APPROX})){_SP}
     )?
     (?P<core>
         (?P<between>{_BETWEEN})
@@ -168,16 +170,13 @@ _SCANNER = re.compile(
 
 # Where the scanner can start: a digit run, "+", "(", or a word that begins a number
 # or a bound. Trying the scanner only there is far cheaper than at every offset.
-_FIRST_WORDS = sorted(
-    {w.split()[0] for w in _SMALL}
-    | set(
-        "a an half zero more over in upwards greater well just slightly far much many at no"
-        " not up as fewer less approximately approx roughly about around some nearly almost"
-        " close estimated circa between".split()
-    ),
-    key=len,
-    reverse=True,
-)
+_BOUND_FIRST_WORDS = {
+    "a", "an", "half", "zero", "more", "over", "in", "upwards", "greater", "well", "just",
+    "slightly", "far", "much", "many", "at", "no", "not", "up", "as", "fewer", "less",
+    "approximately", "approx", "roughly", "about", "around", "some", "nearly", "almost",
+    "close", "estimated", "circa", "between",
+}  # fmt: skip
+_FIRST_WORDS = sorted(set(_SMALL) | _BOUND_FIRST_WORDS, key=len, reverse=True)
 _CANDIDATE = re.compile(rf"\d+|[+(]|\b(?i:{'|'.join(_FIRST_WORDS)})\b")
 
 _MONTH = (
@@ -213,20 +212,23 @@ _AFTER_OVER_PREP = re.compile(
 )
 # The words just before a candidate are looked up in sets: a `$`-anchored regex search
 # over a window would be tried at every offset of the window, for every candidate.
-_MONTHS = frozenset(
-    "January February March April May June July August September October November December"
-    " Jan Feb Mar Apr Jun Jul Aug Sept Sep Oct Nov Dec".split()
-)
+_MONTHS = frozenset({
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sept", "Sep", "Oct", "Nov", "Dec",
+})  # fmt: skip
 _RANGE_WORDS = frozenset({"to", "and", "or", "-", "–", "—", "through", "till", "until"})
-_ID_WORDS = frozenset(
-    "number article section chapter part page paragraph resolution flight route highway"
-    " channel unit building block apartment room gate platform line id code tel phone fax"
-    " p. no. nos. nr. art.".split()
-)
-_DESIGNATORS = frozenset(
-    "Boeing Airbus Mirage Su MiG Tu Kh Mi Ka Il An Shahed Geran Lancet Orlan Iskander Tochka"
-    " KAB FAB GBU S F A X".split()
-)
+_ID_WORDS = frozenset({
+    "number", "article", "section", "chapter", "part", "page", "paragraph", "resolution",
+    "flight", "route", "highway", "channel", "unit", "building", "block", "apartment", "room",
+    "gate", "platform", "line", "id", "code", "tel", "phone", "fax", "p.", "no.", "nos.",
+    "nr.", "art.",
+})  # fmt: skip
+# Model names written with a space ("Boeing 737", "Su 34"): the number is part of the name.
+_DESIGNATORS = frozenset({
+    "Boeing", "Airbus", "Mirage", "Su", "MiG", "Tu", "Kh", "Mi", "Ka", "Il", "An", "Shahed",
+    "Geran", "Lancet", "Orlan", "Iskander", "Tochka", "KAB", "FAB", "GBU", "S", "F", "A", "X",
+})  # fmt: skip
 _BEFORE_WINDOW = 40
 
 
@@ -275,19 +277,34 @@ def _is_clock(text: str) -> bool:
 
 
 def _plain_value(
-    text: str, full: str, start: int, end: int, bounded: bool, day_possible: bool
+    text: str,
+    full: str,
+    start: int,
+    end: int,
+    *,
+    bounded: bool,
+    isolated: bool,
+    day_possible: bool,
 ) -> int | None:
-    """Value of a plain digit run, or None when context shows it is not a count."""
+    """Value of a plain digit run, or None when context shows it is not a count.
+
+    In an `isolated` count phrase (`parse_count`) a four-digit number is a count, not a year.
+    """
     if (len(text) > 1 and text[0] == "0") or len(text) > 6:
         return None  # "007", "0700", "12345678": codes, clock times, ids
     value = int(text)
-    if _is_year(text) and not (bounded and _AFTER_PLURAL_WORD.match(full, end)):
-        return None
-    if _is_clock(text) and _AFTER_HOURS.match(full, end):
-        return None
-    if day_possible and 1 <= value <= 31:
-        if _AFTER_MONTH.match(full, end) or _after_month_name(_words_before(full, start)):
+    if len(text) == 4:
+        plural_after = bounded and _AFTER_PLURAL_WORD.match(full, end)
+        if _is_year(text) and not (isolated or plural_after):
             return None
+        if _is_clock(text) and _AFTER_HOURS.match(full, end):
+            return None
+    if (
+        day_possible
+        and 1 <= value <= 31
+        and (_AFTER_MONTH.match(full, end) or _after_month_name(_words_before(full, start)))
+    ):
+        return None
     return value
 
 
@@ -311,11 +328,13 @@ def _after_month_name(words: list[str]) -> bool:
     )
 
 
-def _core_value(m: re.Match[str], text: str, bounded: bool) -> tuple[int, bool] | None:
+def _core_value(
+    m: re.Match[str], text: str, *, bounded: bool, isolated: bool
+) -> tuple[int, bool] | None:
     """(value, is_range) of the core group, or None when it is not a count."""
     core = m.group("core")
     start, end = m.span("core")
-    if m.group("between"):
+    if m.group("plain") is None and m.group("between"):
         inner = re.match(r"between\s+(.+?)\s+and\s+(.+)$", core, re.IGNORECASE | re.DOTALL)
         assert inner is not None
         low = _loose_value(inner.group(1))
@@ -323,23 +342,41 @@ def _core_value(m: re.Match[str], text: str, bounded: bool) -> tuple[int, bool] 
         if low is None or high is None or low >= high or _is_year(inner.group(1)):
             return None
         return low, True
-    if m.group("range"):
+    if m.group("plain") is None and m.group("range"):
         first, second = re.split(r"\s?[-–]\s?", core)
         if _AFTER_MONTH.match(text, end) or _after_month_name(_words_before(text, start)):
             return None
-        low = _plain_value(first, text, start, start + len(first), bounded, False)
-        high = _plain_value(second, text, end - len(second), end, bounded, False)
+        low = _plain_value(
+            first,
+            text,
+            start,
+            start + len(first),
+            bounded=bounded,
+            isolated=isolated,
+            day_possible=False,
+        )
+        high = _plain_value(
+            second,
+            text,
+            end - len(second),
+            end,
+            bounded=bounded,
+            isolated=isolated,
+            day_possible=False,
+        )
         if low is None or high is None or low >= high:
             return None  # "3-2" is a score, "2022-2024" years
         return low, True
+    if m.group("plain"):
+        value = _plain_value(
+            core, text, start, end, bounded=bounded, isolated=isolated, day_possible=True
+        )
+        return None if value is None else (value, False)
     if m.group("scaled"):
         value = _scaled_value(core)
         return None if value is None else (value, False)
     if m.group("grouped"):
         return _digits_value(core), False
-    if m.group("plain"):
-        value = _plain_value(core, text, start, end, bounded, True)
-        return None if value is None else (value, False)
     return _words_value(core), False
 
 
@@ -366,10 +403,12 @@ def _suffix_qualifier(suffix: str) -> Qualifier:
     return Qualifier.AT_LEAST  # "or more", "-plus", "+"
 
 
-def _read(m: re.Match[str], text: str) -> NumberMatch | None:
+def _read(m: re.Match[str], text: str, isolated: bool) -> NumberMatch | None:
     """Turn one scanner hit into a match, or None when context says it is no count."""
-    bound_name = next((name for name, _ in _BOUND_GROUPS if m.group(name)), None)
-    core_start, core_end = m.span("core")
+    bound_name = None
+    if m.group("bound"):
+        bound_name = next(name for name, _ in _BOUND_GROUPS if m.group(name))
+    core_start = m.start("core")
     end = m.end()
     if end < len(text) and text[end] in " \u00a0" and _AFTER_UNIT.match(text, end):
         return None
@@ -377,7 +416,7 @@ def _read(m: re.Match[str], text: str) -> NumberMatch | None:
     last = before[-1] if before else ""
     if last.lower() in _ID_WORDS or last in _DESIGNATORS:
         return None
-    read = _core_value(m, text, bound_name is not None)
+    read = _core_value(m, text, bounded=bound_name is not None, isolated=isolated)
     if read is None:
         return None
     value, is_range = read
@@ -389,9 +428,9 @@ def _read(m: re.Match[str], text: str) -> NumberMatch | None:
             return None  # "Channel One", "Air Force One"
     start = m.start()
     qualifier = Qualifier.EXACT
-    if bound_name == "more" and m.group("more").lower() == "over":
-        if _AFTER_OVER_PREP.match(text, end):
-            bound_name, start = None, core_start  # "over two regions": preposition
+    over = bound_name == "more" and m.group("more").lower() == "over"
+    if over and _AFTER_OVER_PREP.match(text, end):
+        bound_name, start = None, core_start  # "over two regions": preposition
     if bound_name is not None:
         qualifier = dict(_BOUND_GROUPS)[bound_name]
     elif m.group("suffix"):
@@ -403,7 +442,7 @@ def _read(m: re.Match[str], text: str) -> NumberMatch | None:
     return NumberMatch(start, end, value, qualifier)
 
 
-def _scan(text: str) -> tuple[list[NumberMatch], bool]:
+def _scan(text: str, isolated: bool = False) -> tuple[list[NumberMatch], bool]:
     """All counts in `text`, and whether any number-like candidate was rejected."""
     found: list[NumberMatch] = []
     rejected = False
@@ -419,7 +458,7 @@ def _scan(text: str) -> tuple[list[NumberMatch], bool]:
         if m.group("skip"):
             rejected = True
             continue
-        read = _read(m, text)
+        read = _read(m, text, isolated)
         if read is None:
             rejected = True
         else:
@@ -477,7 +516,7 @@ def parse_count(phrase: str) -> tuple[int, Qualifier] | None:
     bare = re.sub(r"\s+of$", "", lowered)
     if bare in _SPECIAL:
         return _SPECIAL[bare]
-    found, rejected = _scan(text)
+    found, rejected = _scan(text, isolated=True)
     if found:
         first = found[0]
         # What the fast path left unread; if it still looks numeric ("twenty one hundred",

@@ -125,9 +125,7 @@ _NAMED_ALL = _alt(
     _NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT + _NAMED_MOD_ONLY
 )
 _SLASH_TAIL = r"\d{2,3}[A-Z0-9]*"  # "Kh-59/69"
-_NAMED_HEAD_UNIT = (
-    rf"(?-i:{_NAMED_HEADS}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*s?)"
-)
+_NAMED_HEAD_UNIT = rf"(?-i:{_NAMED_HEADS}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*s?)"
 _NAMED_MOD_UNIT = rf"(?-i:{_NAMED_ALL}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*)"
 
 # "Shahed-type", "Shahed-136-type", "Shahed type" (a name, so the space is safe)
@@ -142,7 +140,8 @@ _GENERIC_HEADS = [
     r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
     r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
     r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?",
-    r"means\s+of\s+(?:air|aerial)\s+attack", r"(?:air|aerial)[-‑ ]attack\s+(?:means|weapons|assets)",
+    r"means\s+of\s+(?:air|aerial)\s+attack",
+    r"(?:air|aerial)[-‑ ]attack\s+(?:means|weapons|assets)",
 ]  # fmt: skip
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
@@ -282,16 +281,13 @@ def _token_category(token: str) -> WeaponCategory | None:
 
 def _classify(words: list[str]) -> WeaponCategory | None:
     """Category of a weapon phrase's words: the right-most recognised word (the head) wins."""
-    lowered = {w.lower() for w in words}
     for index in range(len(words) - 1, -1, -1):
         category = _token_category(words[index])
         if category is None:
             continue
         modifiers = {w.lower() for w in words[:index]}
         head = words[index].lower()
-        if category is WeaponCategory.DRONE and (
-            modifiers & _NAVAL_MARKERS or head in {"vehicle", "vehicles"} and _is_naval(lowered)
-        ):
+        if category is WeaponCategory.DRONE and modifiers & _NAVAL_MARKERS:
             return WeaponCategory.NAVAL_DRONE
         if category is WeaponCategory.AIRCRAFT and head == "aircraft" and modifiers & _UNMANNED:
             return WeaponCategory.DRONE
@@ -299,10 +295,6 @@ def _classify(words: list[str]) -> WeaponCategory | None:
             return WeaponCategory.MISSILE  # "ballistic targets"
         return category
     return None
-
-
-def _is_naval(words: set[str]) -> bool:
-    return bool(words & _NAVAL_MARKERS)
 
 
 def _is_plural(head: str) -> bool:

@@ -52,6 +52,10 @@ MONTHS = frozenset(
      "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
      "Sept", "Oct", "Nov", "Dec"}
 )
+GENERIC_PLACES = {
+    "region": "region", "oblast": "region", "district": "region", "area": "region",
+    "city": "city", "town": "city", "capital": "capital", "sea": "sea", "port": "city",
+}
 COORDINATORS = frozenset({"and", ",", "as", "well", "plus", "along", "with", "together"})
 
 
@@ -140,6 +144,7 @@ class Linker:
                 self._link_time(node, ents)
                 self._link_claimant(node, ents)
                 self._read_cues(doc, node)
+            self._share_coordinated_places(doc, sent_nodes)
             self._pair_respectively(doc, sent, sent_nodes, ents, values)
         self._link_totals(nodes, values)
         self._settle_ambiguous_lists(nodes)
@@ -177,11 +182,25 @@ class Linker:
         for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
             if node.outcome is not None or previous.outcome is None:
                 continue
-            gap_start = previous.weapon.end if previous.weapon is not None and previous.weapon.start >= previous.span.end else previous.span.end
-            between = [t for t in doc[gap_start : node.span.start] if not t.is_space]
-            if between and all(t.lower_ in COORDINATORS for t in between):
+            if self._coordinated_counts(doc, previous, node):
                 node.outcome = previous.outcome
                 node.outcome_span = previous.outcome_span
+
+    def _share_coordinated_places(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """"destroyed 12 drones and three missiles over the Dnipropetrovsk
+        region": the place closes the whole list."""
+        for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
+            if previous.places or not node.places or node.places[0].start < node.span.end:
+                continue
+            if self._coordinated_counts(doc, previous, node):
+                previous.places = list(node.places)
+                previous.each = node.each
+
+    def _coordinated_counts(self, doc: Doc, previous: CountNode, node: CountNode) -> bool:
+        weapon = previous.weapon
+        gap_start = weapon.end if weapon is not None and weapon.start >= previous.span.end else previous.span.end
+        between = [t for t in doc[gap_start : node.span.start] if not t.is_space]
+        return bool(between) and all(t.lower_ in COORDINATORS for t in between)
 
     def _attached_right(self, doc: Doc, count: Span, outcome: Span) -> bool:
         """True when the outcome word is this count's own verb: "57 were shot
@@ -244,21 +263,35 @@ class Linker:
             default=span.sent.end,
         )
         window_end = min(next_count, span.end + self.max_place_distance)
-        places = [e for e in ents if e.label_ == "PLACE" and span.end <= e.start < window_end]
+        # a whole country ("launched at Ukraine", "over Russia") is never an event's place
+        places = [
+            e for e in ents
+            if e.label_ == "PLACE" and span.end <= e.start < window_end
+            and self._code(e, values) not in COUNTRY_CODES
+        ]
         index = 0
         while index < len(places):
             group = self._coordinated(doc, places, index)
             first = group[0]
             role = self._place_role(doc, first)
+            index += len(group)
+            if self._introduces_next_count(doc, node.span, group, next_count):
+                continue  # "destroyed 14, in the Oryol area 9": the place is the next count's
             if role == "heading" and node.heading is None:
                 node.heading = first
             elif role == "place" and not node.places:
                 node.places = group
                 node.each = node.each or self._says_each(doc, node.span, group[-1])
                 consumed.update(p.start for p in group)
-            index += len(group)
         if node.places:
             return
+        anaphor = self._generic_place_after(doc, span, window_end)
+        if anaphor is not None:
+            antecedent = self._antecedent(doc, span, anaphor, values)
+            if antecedent is not None:
+                node.places = [antecedent]
+                node.confidence = min(node.confidence, 0.8)
+                return
         # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted"
         previous_count = max(
             [n.span.end for n in sent_nodes if n.span.end <= span.start], default=span.sent.start
@@ -271,16 +304,52 @@ class Linker:
             and e.end <= span.start
             and e.start not in consumed
             and self._place_role(doc, e) not in ("launch", "heading", "dateline")
-            and not (
-                self._place_role(doc, e) == "subject"
-                and (values.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("code")
-                in COUNTRY_CODES
-            )
+            and self._code(e, values) not in COUNTRY_CODES
         ]
         if before:
             chosen = before[-1]
             node.places = [chosen]
             consumed.add(chosen.start)
+
+    def _code(self, span: Span, values: dict[str, Any]) -> str | None:
+        return (values.get(attributes.span_key(span.start_char, span.end_char)) or {}).get("code")
+
+    def _kind(self, span: Span, values: dict[str, Any]) -> str | None:
+        return (values.get(attributes.span_key(span.start_char, span.end_char)) or {}).get("kind")
+
+    def _introduces_next_count(
+        self, doc: Doc, count: Span, group: list[Span], next_count: int
+    ) -> bool:
+        if next_count >= count.sent.end:
+            return False
+        after = [t for t in doc[group[-1].end : next_count] if not t.is_space]
+        before = [t.text for t in doc[count.end : group[0].start]]
+        return len(after) <= 1 and all(t.is_punct for t in after) and ("," in before or ";" in before)
+
+    def _generic_place_after(self, doc: Doc, count: Span, window_end: int) -> str | None:
+        """"over the region", "near the city", "over the sea": a place named by
+        its kind, whose name was given earlier in the article."""
+        tokens = doc[count.end : min(window_end, count.sent.end)]
+        for index, token in enumerate(tokens):
+            if token.lower_ in GENERIC_PLACES and index >= 2:
+                if tokens[index - 1].lower_ in ("the", "our", "its") and (
+                    tokens[index - 2].lower_ in LOCATIVE or tokens[index - 2].lower_ == "approaches"
+                ):
+                    return GENERIC_PLACES[token.lower_]
+        return None
+
+    def _antecedent(self, doc: Doc, count: Span, kind: str, values: dict[str, Any]) -> Span | None:
+        for ent in reversed([e for e in doc.ents if e.label_ == "PLACE" and e.end <= count.start]):
+            code, place_kind = self._code(ent, values), self._kind(ent, values)
+            if code is None or code in COUNTRY_CODES or self._place_role(doc, ent) in ("launch", "dateline"):
+                continue
+            if kind == "sea" and place_kind == "sea":
+                return ent
+            if kind in ("region", "city") and place_kind in ("region", "city", "district"):
+                return ent
+            if kind == "capital" and code in ("RU-MOW", "UA-30"):
+                return ent
+        return None
 
     def _coordinated(self, doc: Doc, places: list[Span], index: int) -> list[Span]:
         """The run of places joined by commas and "and" starting at `index`."""
