@@ -113,6 +113,7 @@ def outcome_of_phrase(phrase: str) -> Outcome | None:
 class ClaimantInfo:
     name: str
     country: str | None  # "RU" | "UA" | None: decides the default time zone
+    regional: bool = False  # a governor, mayor or city administration speaks for one place
 
 
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
@@ -171,7 +172,7 @@ def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
         return ClaimantInfo("General Staff of the Armed Forces of Ukraine", "UA")
     if kind == "administration":
         words = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
-        return ClaimantInfo(words.replace("Kiev", "Kyiv"), "UA")
+        return ClaimantInfo(words.replace("Kiev", "Kyiv"), "UA", regional=True)
     name = re.sub(_TITLE + r"\s+", "", text.strip(), count=1)
     if kind == "role":
         name = re.sub(r"^[Tt]he\s+", "", name)
@@ -180,7 +181,8 @@ def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
         country = "UA"
     elif any(hint in lowered for hint in _RUSSIAN_HINTS):
         country = "RU"
-    return ClaimantInfo(name, country)
+    regional = kind in ("titled", "official", "role") and "spokes" not in lowered
+    return ClaimantInfo(name, country, regional=regional)
 
 
 def _kind_of(text: str) -> str | None:

@@ -149,6 +149,7 @@ class Linker:
         self._link_totals(nodes, values)
         self._settle_ambiguous_lists(nodes)
         self._fallback_context(nodes, sentences, ents_by_sentence)
+        self._default_regional_place(doc, nodes, values)
         self._write(doc, nodes)
         return doc
 
@@ -597,6 +598,32 @@ class Linker:
                     times = [e for e in previous if e.label_ == "TIME"]
                     if times:
                         node.time = times[-1]
+
+    def _default_regional_place(
+        self, doc: Doc, nodes: list[CountNode], values: dict[str, Any]
+    ) -> None:
+        """A governor's or mayor's post is about their own region: a count
+        there with no place of its own happened in the place the post is
+        about (the region named most often)."""
+        claimants = {
+            c: values.get(attributes.span_key(c.start_char, c.end_char)) or {}
+            for c in {n.claimant for n in nodes if n.claimant is not None}
+        }
+        mentions: dict[str, list[Span]] = {}
+        for ent in doc.ents:
+            code = self._code(ent, values) if ent.label_ == "PLACE" else None
+            if code and code not in COUNTRY_CODES and self._place_role(doc, ent) not in ("launch", "dateline", "heading"):
+                mentions.setdefault(code, []).append(ent)
+        if not mentions:
+            return
+        main_code = max(mentions, key=lambda c: (len(mentions[c]), -mentions[c][0].start))
+        for node in nodes:
+            if node.places or node.heading is not None or node.parent is not None or node.outcome == "launched":
+                continue
+            if node.claimant is None or not claimants[node.claimant].get("regional"):
+                continue
+            node.places = [mentions[main_code][0]]
+            node.confidence = min(node.confidence, 0.7)
 
     def _nearby(
         self, sentence: int, ents_by_sentence: dict[int, list[Span]], label: str, ahead: int

@@ -75,7 +75,7 @@ class Normalizer:
             return {"code": entry.code, "name": entry.name, "kind": entry.kind}
         if label == "CLAIMANT":
             info = claimant_info(span.text)
-            return {"name": info.name, "country": info.country}
+            return {"name": info.name, "country": info.country, "regional": info.regional}
         if label == "OUTCOME":
             outcome = outcome_of_phrase(span.text)
             return {"value": outcome.value} if outcome else None
