@@ -610,6 +610,7 @@ VOCABULARY = [
     "2300", "hrs", "MSK", "GMT", "(17:00", "GMT)", "Moscow", "time", "Kyiv", "UTC+3", "since",
     "as", "by", "at", "yesterday", "today", "noon", "midnight", "-", ",", ".", "drones", "Kh-101",
     "S-400", "45", "3.5", "24/7", "\n", "12.50", "0700", "hours", "15", "16", "until", "2025-11-01",
+    "three", "twenty-four", "days", "week", "previous", "the", "last", "of", "hour", "early",
 ]
 
 

@@ -49,6 +49,9 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"launching",
         r"launches",
         r"fired",
+        r"used",
+        r"sent",
+        r"dropp(?:ed|ing)",
     ),
     Outcome.DESTROYED: (
         r"intercepted\s+and\s+destroyed",

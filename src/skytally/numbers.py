@@ -168,16 +168,13 @@ _SCANNER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Where the scanner can start: a digit run, "+", "(", or a word that begins a number
-# or a bound. Trying the scanner only there is far cheaper than at every offset.
-_BOUND_FIRST_WORDS = {
-    "a", "an", "half", "zero", "more", "over", "in", "upwards", "greater", "well", "just",
-    "slightly", "far", "much", "many", "at", "no", "not", "up", "as", "fewer", "less",
-    "approximately", "approx", "roughly", "about", "around", "some", "nearly", "almost",
-    "close", "estimated", "circa", "between",
-}  # fmt: skip
-_FIRST_WORDS = sorted(set(_SMALL) | _BOUND_FIRST_WORDS, key=len, reverse=True)
-_CANDIDATE = re.compile(rf"\d+|[+(]|\b(?i:{'|'.join(_FIRST_WORDS)})\b")
+# Where the scanner can start: a digit run, "+", "(", a number word, or a bound. Trying
+# the scanner only there is far cheaper than at every offset, and the multi-word bounds
+# keep common words ("a", "at", "in", "no") from being tried when nothing numeric follows.
+_CANDIDATE = re.compile(
+    rf"\d+|[+(]|\b(?i:{_MORE}|{_AT_LEAST}|{_AT_MOST}|{_APPROX}|between|{_UNIT}|{_TEEN}"
+    rf"|{_TENS}|zero|half|a{_SP}(?:hundred|thousand|million|billion|dozen|couple|half))"
+)
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"

@@ -444,8 +444,9 @@ _START_WORDS = (
     | {"night", "overnight", "yesterday", "today", "noon", "midday", "mid", "midnight"}
 )
 _TAIL_WORDS = frozenset(
-    {"past", "previous", "preceding", "morning", "afternoon", "evening", "day", "weekend"}
-    | {"month", "hours"}
+    {"past", "previous", "preceding", "morning", "afternoon", "evening", "weekend", "month"}
+    | {"hour", "hours", "day", "days", "week", "weeks"}
+    | {w.split("-")[0] for w in _NUMBER_WORDS}
 )
 _LEAD_WORDS = frozenset(
     {"the", "in", "on", "at", "for", "within", "over", "during", "through", "throughout"}
@@ -506,7 +507,10 @@ def _atoms(text: str) -> list[_Atom]:
             j = i + 1
             while j < count and j - i < _MAX_LEADS and tokens[j][1] in _LEAD_WORDS:
                 j += 1
-            if j >= count or not (tokens[j][1] in _TAIL_WORDS or may_start(j)):
+            if j >= count:
+                continue
+            tail = tokens[j][1]
+            if not (tail in _TAIL_WORDS or tail[0].isdigit() or may_start(j)):
                 continue
         grammar = _NUMBER_GRAMMAR if word[0].isdigit() else _BY_WORD.get(word, _MASTER)
         m = grammar.match(text, pos)

@@ -45,6 +45,7 @@ SUBSET_CUES = (
     ("including",), ("of", "the", "drones"), ("of", "the", "uavs"), ("of", "the", "missiles"),
 )
 EACH_WORDS = frozenset({"each", "apiece"})
+LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
 COUNTRY_CODES = frozenset({"RU", "UA"})
 MONTHS = frozenset(
@@ -138,7 +139,7 @@ class Linker:
             for node in sent_nodes:
                 self._link_outcome(doc, node, sent_nodes, ents)
                 self._link_weapon(doc, node, sent_nodes, ents)
-            self._share_coordinated_outcomes(doc, sent_nodes)
+            self._share_coordinated_outcomes(doc, sent_nodes, ents)
             for node in sent_nodes:
                 self._link_places(doc, node, sent_nodes, ents, values, consumed_places)
                 self._link_time(node, ents)
@@ -157,8 +158,24 @@ class Linker:
     def _link_outcome(
         self, doc: Doc, node: CountNode, sent_nodes: list[CountNode], ents: list[Span]
     ) -> None:
+        """The count's own outcome word: the verb right after it ("57 were shot
+        down", "97 Shaheds launched"), else the nearest one before it that no
+        other count stands in front of ("destroyed 98 drones")."""
         if node.outcome is not None:
             return
+        right, left = self._outcome_candidates(node, sent_nodes, ents)
+        chosen: Span | None = None
+        if right and self._attached_right(doc, node.span, right[0]):
+            chosen = right[0]
+        elif left:
+            chosen = left[-1]
+        if chosen is not None:
+            node.outcome_span = chosen
+            node.outcome = self._outcome_value(doc, chosen)
+
+    def _outcome_candidates(
+        self, node: CountNode, sent_nodes: list[CountNode], ents: list[Span]
+    ) -> tuple[list[Span], list[Span]]:
         span = node.span
         following = [n.span.start for n in sent_nodes if n.span.start > span.start]
         preceding = [n.span.end for n in sent_nodes if n.span.end <= span.start]
@@ -167,25 +184,28 @@ class Linker:
         outcomes = [e for e in ents if e.label_ == "OUTCOME"]
         right = [e for e in outcomes if span.end <= e.start < right_limit]
         left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
-        chosen: Span | None = None
-        if right and self._attached_right(doc, span, right[0]):
-            chosen = right[0]
-        elif left:
-            chosen = left[-1]
-        elif right:
-            chosen = right[0]
-        if chosen is not None:
-            node.outcome_span = chosen
-            node.outcome = self._outcome_value(doc, chosen)
+        return right, left
 
-    def _share_coordinated_outcomes(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
-        """"launched 78 missiles and 106 drones": one verb for both counts."""
+    def _share_coordinated_outcomes(
+        self, doc: Doc, sent_nodes: list[CountNode], ents: list[Span]
+    ) -> None:
+        """"launched 539 drones, ten ballistic missiles and one cruise missile":
+        one verb for the whole list. A count with no outcome word of its own
+        takes the outcome of the count before it when no other outcome word
+        stands between them; failing that, an outcome word after it."""
+        outcomes = [e for e in ents if e.label_ == "OUTCOME"]
         for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
             if node.outcome is not None or previous.outcome is None:
                 continue
-            if self._coordinated_counts(doc, previous, node):
+            if not any(previous.span.end <= o.start < node.span.start for o in outcomes):
+                # the verb belongs to the first count; the others only share its reading
                 node.outcome = previous.outcome
-                node.outcome_span = previous.outcome_span
+        for node in sent_nodes:
+            if node.outcome is None:
+                right, _ = self._outcome_candidates(node, sent_nodes, ents)
+                if right:
+                    node.outcome_span = right[0]
+                    node.outcome = self._outcome_value(doc, right[0])
 
     def _share_coordinated_places(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
         """"destroyed 12 drones and three missiles over the Dnipropetrovsk
@@ -446,7 +466,7 @@ class Linker:
             "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
         )
-        node.continuation_cue = bool(set(before[-1:]) & ANOTHER_WORDS) or (
+        node.continuation_cue = bool(set(before[-1:]) & (ANOTHER_WORDS | LIST_MARKS)) or (
             len(after) > 0 and after[0] in ANOTHER_WORDS
         )
 
