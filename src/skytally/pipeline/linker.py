@@ -198,8 +198,8 @@ class Linker:
             if node.outcome is not None or previous.outcome is None:
                 continue
             if not any(previous.span.end <= o.start < node.span.start for o in outcomes):
-                # the verb belongs to the first count; the others only share its reading
                 node.outcome = previous.outcome
+                node.outcome_span = previous.outcome_span
         for node in sent_nodes:
             if node.outcome is None:
                 right, _ = self._outcome_candidates(node, sent_nodes, ents)
