@@ -53,9 +53,12 @@ PUB_DAY = date(2025, 11, 2)  # read as 12:00 in the article's zone
         (None, None),
         ("2025-11-01", date(2025, 11, 1)),
         (" 2025-11-01\n", date(2025, 11, 1)),
-        ("2025-11-01T09:30:00+03:00", datetime(2025, 11, 1, 9, 30, tzinfo=timezone(timedelta(hours=3)))),
+        (
+            "2025-11-01T09:30:00+03:00",
+            datetime(2025, 11, 1, 9, 30, tzinfo=timezone(timedelta(hours=3))),
+        ),
         ("2025-11-01 09:30", datetime(2025, 11, 1, 9, 30)),
-        ("2025-11-01T09:30Z", datetime(2025, 11, 1, 9, 30, tzinfo=timezone.utc)),
+        ("2025-11-01T09:30Z", datetime(2025, 11, 1, 9, 30, tzinfo=timezone(timedelta(0)))),
         ("2025-11-01T09:30:15.250", datetime(2025, 11, 1, 9, 30, 15, 250000)),
         (date(2025, 11, 1), date(2025, 11, 1)),
         (datetime(2025, 11, 1, 9, 30), datetime(2025, 11, 1, 9, 30)),
@@ -121,7 +124,10 @@ def found(text: str) -> list[str]:
             "From 23:00 on Sunday to 07:00 on Monday, 120 drones were intercepted.",
             ["From 23:00 on Sunday to 07:00 on Monday"],
         ),
-        ("Overnight on November 1, air defence systems shot down 40 drones.", ["Overnight on November 1"]),
+        (
+            "Overnight on November 1, air defence systems shot down 40 drones.",
+            ["Overnight on November 1"],
+        ),
         (
             "The attack lasted from 11:00 pm on October 31 to 7:00 am on November 1.",
             ["from 11:00 pm on October 31 to 7:00 am on November 1"],
@@ -132,12 +138,18 @@ def found(text: str) -> list[str]:
         ),
         ("On the night of 15-16 April, 50 drones were downed.", ["On the night of 15-16 April"]),
         ("Overnight into February 8, Russia launched 151 drones.", ["Overnight into February 8"]),
-        ("In the early hours of October 25, blasts were heard.", ["In the early hours of October 25"]),
+        (
+            "In the early hours of October 25, blasts were heard.",
+            ["In the early hours of October 25"],
+        ),
         ("Explosions rang out on the evening of October 31st.", ["on the evening of October 31st"]),
         ("The ministry said on Sunday that 23 drones fell.", ["on Sunday"]),
         ("The attack happened on November 30th in Kursk.", ["on November 30th"]),
         ("The report of 1 November 2025 said 12 drones.", ["1 November 2025"]),
-        ("Sirens sounded at 23.00 and again at 9:00 Moscow time.", ["at 23.00", "at 9:00 Moscow time"]),
+        (
+            "Sirens sounded at 23.00 and again at 9:00 Moscow time.",
+            ["at 23.00", "at 9:00 Moscow time"],
+        ),
         (
             "The raid began at 20:00 MSK (17:00 GMT) on Saturday.",
             ["at 20:00 MSK (17:00 GMT) on Saturday"],
@@ -152,18 +164,27 @@ def found(text: str) -> list[str]:
             "The attack lasted from 8 p.m. (20:00 Moscow time) on Saturday until 7 a.m. on Sunday.",
             ["from 8 p.m. (20:00 Moscow time) on Saturday until 7 a.m. on Sunday"],
         ),
-        ("Russia attacked during the night of Saturday to Sunday.", ["during the night of Saturday to Sunday"]),
+        (
+            "Russia attacked during the night of Saturday to Sunday.",
+            ["during the night of Saturday to Sunday"],
+        ),
         ("Russia attacked on Saturday night into Sunday.", ["on Saturday night into Sunday"]),
         (
             "On November 1 between 2:20 pm and 7:30 pm, 30 drones fell.",
             ["On November 1 between 2:20 pm and 7:30 pm"],
         ),
-        ("Kyiv was attacked early on Sunday and late Saturday.", ["early on Sunday", "late Saturday"]),
+        (
+            "Kyiv was attacked early on Sunday and late Saturday.",
+            ["early on Sunday", "late Saturday"],
+        ),
         ("As of 09:00 Moscow time, 13 drones had been downed.", ["As of 09:00 Moscow time"]),
         ("Since 23:00 yesterday, 41 drones were destroyed.", ["Since 23:00 yesterday"]),
         ("In October 2025 Russia launched 5,000 drones.", ["In October 2025"]),
         ("Over the weekend 300 drones were launched.", ["Over the weekend"]),
-        ("On the night between Saturday and Sunday, 40 drones.", ["On the night between Saturday and Sunday"]),
+        (
+            "On the night between Saturday and Sunday, 40 drones.",
+            ["On the night between Saturday and Sunday"],
+        ),
         ("Between 20:00 and 23:30, drones flew over Tula.", ["Between 20:00 and 23:30"]),
         ("Alerts ran 20:00-23:30 over Tula.", ["20:00-23:30"]),
         ("Published Sunday, November 30, 2025: drones fell.", ["Sunday, November 30, 2025"]),
@@ -238,7 +259,13 @@ RESOLVED = [
     ("the night of 15/16 April 2024", None, MOSCOW, msk(2024, 4, 15, 23), msk(2024, 4, 16, 7)),
     ("the night of Saturday to Sunday", PUB, MOSCOW, msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
     ("the night from Saturday to Sunday", PUB, MOSCOW, msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
-    ("the night between Saturday and Sunday", PUB, MOSCOW, msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
+    (
+        "the night between Saturday and Sunday",
+        PUB,
+        MOSCOW,
+        msk(2025, 11, 1, 23),
+        msk(2025, 11, 2, 7),
+    ),
     ("Saturday night into Sunday", PUB, MOSCOW, msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
     ("the night of March 31 to April 1", PUB, MOSCOW, msk(2025, 3, 31, 23), msk(2025, 4, 1, 7)),
     # early hours
@@ -279,9 +306,21 @@ RESOLVED = [
     ("31.10.2025", PUB, MOSCOW, msk(2025, 10, 31), msk(2025, 11, 1)),
     ("on 15-16 April", PUB, MOSCOW, msk(2025, 4, 15), msk(2025, 4, 17)),
     ("from Saturday to Sunday", PUB, MOSCOW, msk(2025, 11, 1), msk(2025, 11, 3)),
-    ("from Saturday evening to Sunday morning", PUB, MOSCOW, msk(2025, 11, 1, 18), msk(2025, 11, 2, 12)),
+    (
+        "from Saturday evening to Sunday morning",
+        PUB,
+        MOSCOW,
+        msk(2025, 11, 1, 18),
+        msk(2025, 11, 2, 12),
+    ),
     # clock windows
-    ("between 2:20 pm and 7:30 pm", PUB, MOSCOW, msk(2025, 11, 1, 14, 20), msk(2025, 11, 1, 19, 30)),
+    (
+        "between 2:20 pm and 7:30 pm",
+        PUB,
+        MOSCOW,
+        msk(2025, 11, 1, 14, 20),
+        msk(2025, 11, 1, 19, 30),
+    ),
     ("between 14:20 and 19:30", PUB, MOSCOW, msk(2025, 11, 1, 14, 20), msk(2025, 11, 1, 19, 30)),
     ("from 20:00 to 23:30", PUB, MOSCOW, msk(2025, 11, 1, 20), msk(2025, 11, 1, 23, 30)),
     ("from 06:00 to 08:00", PUB, MOSCOW, msk(2025, 11, 2, 6), msk(2025, 11, 2, 8)),
@@ -289,7 +328,13 @@ RESOLVED = [
     ("from 20:00 to midnight", PUB, MOSCOW, msk(2025, 11, 1, 20), msk(2025, 11, 2)),
     ("20:00-23:30", PUB, MOSCOW, msk(2025, 11, 1, 20), msk(2025, 11, 1, 23, 30)),
     ("from 8 p.m. to 11 p.m.", PUB, MOSCOW, msk(2025, 11, 1, 20), msk(2025, 11, 1, 23)),
-    ("between 2:20 pm and 7:30 pm MSK", PUB, KYIV, msk(2025, 11, 1, 14, 20), msk(2025, 11, 1, 19, 30)),
+    (
+        "between 2:20 pm and 7:30 pm MSK",
+        PUB,
+        KYIV,
+        msk(2025, 11, 1, 14, 20),
+        msk(2025, 11, 1, 19, 30),
+    ),
     (
         "on November 1 between 2:20 pm and 7:30 pm MSK",
         PUB,
@@ -312,7 +357,13 @@ RESOLVED = [
         msk(2025, 11, 3, 7),
     ),
     # published on a Sunday, "Monday" is the one before it and the window ends there
-    ("from 23:00 on Sunday to 07:00 on Monday", PUB, MOSCOW, msk(2025, 10, 26, 23), msk(2025, 10, 27, 7)),
+    (
+        "from 23:00 on Sunday to 07:00 on Monday",
+        PUB,
+        MOSCOW,
+        msk(2025, 10, 26, 23),
+        msk(2025, 10, 27, 7),
+    ),
     (
         "from 11:00 pm on October 31 to 7:00 am on November 1",
         PUB,
@@ -474,7 +525,12 @@ def test_without_published_only_explicit_years_resolve(
         ("between 14:20 and 19:30", PUB_DAY, msk(2025, 11, 1, 14, 20), msk(2025, 11, 1, 19, 30)),
         ("from 06:00 to 11:00", PUB_DAY, msk(2025, 11, 2, 6), msk(2025, 11, 2, 11)),
         # a naive published datetime is in tz
-        ("over the past 24 hours", datetime(2025, 11, 2, 9, 30), msk(2025, 11, 1, 9, 30), msk(2025, 11, 2, 9, 30)),
+        (
+            "over the past 24 hours",
+            datetime(2025, 11, 2, 9, 30),
+            msk(2025, 11, 1, 9, 30),
+            msk(2025, 11, 2, 9, 30),
+        ),
         # an aware one is converted: 22:30 UTC on 1 November is already 2 November in Moscow
         ("today", utc(2025, 11, 1, 22, 30), msk(2025, 11, 2), msk(2025, 11, 3)),
         ("overnight", utc(2025, 11, 1, 22, 30), msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
@@ -492,7 +548,7 @@ def test_published_forms(
 
 
 def test_invalid_published_raises() -> None:
-    with pytest.raises(InputError, match="E002|invalid published date 'yesterday'"):
+    with pytest.raises(InputError, match=r"^invalid published date 'yesterday': "):
         resolve_period("overnight", published="yesterday", tz=MOSCOW)  # type: ignore[arg-type]
 
 
@@ -506,11 +562,23 @@ def test_invalid_published_raises() -> None:
         ("at 20:00 (MSK)", PUB, KYIV, msk(2025, 11, 1, 20), msk(2025, 11, 1, 20)),
         ("at 21:00 Kiev time", PUB, MOSCOW, kyiv(2025, 11, 1, 21), kyiv(2025, 11, 1, 21)),
         # a local time and its GMT conversion: the first one is used
-        ("from 20:00 MSK (17:00 GMT) to 23:00 MSK (20:00 GMT)", PUB, KYIV, msk(2025, 11, 1, 20), msk(2025, 11, 1, 23)),
+        (
+            "from 20:00 MSK (17:00 GMT) to 23:00 MSK (20:00 GMT)",
+            PUB,
+            KYIV,
+            msk(2025, 11, 1, 20),
+            msk(2025, 11, 1, 23),
+        ),
         # the first has no zone: the conversion gives the instant, not tz
         ("at 20:00 (17:00 GMT)", PUB, KYIV, utc(2025, 11, 1, 17), utc(2025, 11, 1, 17)),
         # ... even when its calendar day differs from the local one
-        ("at 01:00 (22:00 GMT) on November 1", PUB, MOSCOW, utc(2025, 10, 31, 22), utc(2025, 10, 31, 22)),
+        (
+            "at 01:00 (22:00 GMT) on November 1",
+            PUB,
+            MOSCOW,
+            utc(2025, 10, 31, 22),
+            utc(2025, 10, 31, 22),
+        ),
         # Kyiv is UTC+3 in summer and UTC+2 in winter
         ("at 9:00 Kyiv time on July 1", PUB, MOSCOW, utc(2025, 7, 1, 6), utc(2025, 7, 1, 6)),
         ("at 9:00 Kyiv time on January 15", PUB, MOSCOW, utc(2025, 1, 15, 7), utc(2025, 1, 15, 7)),
@@ -603,21 +671,108 @@ def test_resolves_what_it_finds() -> None:
 # ---------------------------------------------------------------------------
 
 VOCABULARY = [
-    "overnight", "on", "into", "the", "night", "of", "to", "from", "between", "and", "in", "early",
-    "hours", "morning", "evening", "afternoon", "day", "during", "late", "last", "this", "past",
-    "24", "hours", "over", "weekend", "Sunday", "Saturday", "Monday", "November", "Nov.", "April",
-    "May", "may", "1", "15-16", "31st", "2025", "23:00", "07:00", "2:20", "pm", "a.m.", "23.00",
-    "2300", "hrs", "MSK", "GMT", "(17:00", "GMT)", "Moscow", "time", "Kyiv", "UTC+3", "since",
-    "as", "by", "at", "yesterday", "today", "noon", "midnight", "-", ",", ".", "drones", "Kh-101",
-    "S-400", "45", "3.5", "24/7", "\n", "12.50", "0700", "hours", "15", "16", "until", "2025-11-01",
-    "three", "twenty-four", "days", "week", "previous", "the", "last", "of", "hour", "early",
+    "overnight",
+    "on",
+    "into",
+    "the",
+    "night",
+    "of",
+    "to",
+    "from",
+    "between",
+    "and",
+    "in",
+    "early",
+    "hours",
+    "morning",
+    "evening",
+    "afternoon",
+    "day",
+    "during",
+    "late",
+    "last",
+    "this",
+    "past",
+    "24",
+    "hours",
+    "over",
+    "weekend",
+    "Sunday",
+    "Saturday",
+    "Monday",
+    "November",
+    "Nov.",
+    "April",
+    "May",
+    "may",
+    "1",
+    "15-16",
+    "31st",
+    "2025",
+    "23:00",
+    "07:00",
+    "2:20",
+    "pm",
+    "a.m.",
+    "23.00",
+    "2300",
+    "hrs",
+    "MSK",
+    "GMT",
+    "(17:00",
+    "GMT)",
+    "Moscow",
+    "time",
+    "Kyiv",
+    "UTC+3",
+    "since",
+    "as",
+    "by",
+    "at",
+    "yesterday",
+    "today",
+    "noon",
+    "midnight",
+    "-",
+    ",",
+    ".",
+    "drones",
+    "Kh-101",
+    "S-400",
+    "45",
+    "3.5",
+    "24/7",
+    "\n",
+    "12.50",
+    "0700",
+    "hours",
+    "15",
+    "16",
+    "until",
+    "2025-11-01",
+    "three",
+    "twenty-four",
+    "days",
+    "week",
+    "previous",
+    "the",
+    "last",
+    "of",
+    "hour",
+    "early",
 ]
 
 
 @st.composite
 def report_like(draw: st.DrawFn) -> str:
     words = draw(st.lists(st.sampled_from(VOCABULARY), max_size=40))
-    seps = draw(st.lists(st.sampled_from([" ", " ", " ", "", "  ", "\n", ", "]), min_size=len(words), max_size=len(words)))
+    seps = draw(
+        st.lists(
+            st.sampled_from([" ", " ", " ", "", "  ", "\n", ", "]),
+            min_size=len(words),
+            max_size=len(words),
+        )
+    )
     return "".join(w + s for w, s in zip(words, seps, strict=True))
 
 
@@ -654,9 +809,7 @@ def test_prefiltered_scan_agrees_with_the_plain_grammar(text: str) -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TEXTS, PUBLISHED, ZONES)
-def test_resolve_never_raises(
-    text: str, published: date | datetime | None, tz: ZoneInfo
-) -> None:
+def test_resolve_never_raises(text: str, published: date | datetime | None, tz: ZoneInfo) -> None:
     start, end = resolve_period(text, published=published, tz=tz)
     for value in (start, end):
         assert value is None or value.utcoffset() is not None
@@ -698,24 +851,25 @@ def test_article_sized_text() -> None:
     assert len(spans) == per_sentence
 
 
+def test_megabyte_article_finishes() -> None:
+    # No timing assertion: a catastrophic regex would not finish at all.
+    text = " ".join(SENTENCES) * 2000
+    assert len(text) > 1_000_000
+    _assert_well_formed(text, find_time_expressions(text))
+
+
+@pytest.mark.parametrize("unit", [" ", "1", "at ", "in the early ", "Nov. ", "-"])
+def test_megabyte_degenerate_inputs_finish(unit: str) -> None:
+    text = unit * (1_000_000 // len(unit))
+    _assert_well_formed(text, find_time_expressions(text))
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "unit",
-    [
-        " ".join(SENTENCES),
-        " ",
-        "1",
-        "at ",
-        "23:00 ",
-        "on Sunday, ",
-        "overnight on ",
-        "the night of ",
-        "15-",
-        "1:",
-        "in the early ",
-        "2:20 pm and ",
-    ],
+    ["23:00 ", "on Sunday, ", "overnight on ", "the night of ", "15-", "1:", "2:20 pm and "],
 )
-def test_megabyte_inputs_finish(unit: str) -> None:
-    # No timing assertion: a catastrophic regex would not finish at all.
+def test_megabyte_dense_inputs_finish(unit: str) -> None:
+    # a match or a near-match at every word: the worst case for the grammar
     text = unit * (1_000_000 // len(unit))
     _assert_well_formed(text, find_time_expressions(text))

@@ -168,13 +168,16 @@ _SCANNER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-# Where the scanner can start: a digit run, "+", "(", a number word, or a bound. Trying
-# the scanner only there is far cheaper than at every offset, and the multi-word bounds
-# keep common words ("a", "at", "in", "no") from being tried when nothing numeric follows.
-_CANDIDATE = re.compile(
-    rf"\d+|[+(]|\b(?i:{_MORE}|{_AT_LEAST}|{_AT_MOST}|{_APPROX}|between|{_UNIT}|{_TEEN}"
-    rf"|{_TENS}|zero|half|a{_SP}(?:hundred|thousand|million|billion|dozen|couple|half))"
-)
+# Where the scanner can start: a digit run, "+", "(", or a word that begins a number or
+# a bound. Tokenising with a trivial regex and looking the words up in a set is several
+# times faster than one big alternation tried at every offset of the text.
+_TOKEN = re.compile(r"\w+|[+(]")
+_FIRST_WORDS = frozenset(_SMALL) | {
+    "a", "an", "half", "more", "over", "in", "upwards", "greater", "well", "just", "slightly",
+    "far", "much", "many", "at", "no", "not", "up", "as", "fewer", "less", "approximately",
+    "approx", "roughly", "about", "around", "some", "nearly", "almost", "close", "estimated",
+    "circa", "between", "+", "(",
+}  # fmt: skip
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November"
@@ -444,9 +447,12 @@ def _scan(text: str, isolated: bool = False) -> tuple[list[NumberMatch], bool]:
     found: list[NumberMatch] = []
     rejected = False
     resume = 0
-    for candidate in _CANDIDATE.finditer(text):
-        position = candidate.start()
+    for token in _TOKEN.finditer(text):
+        position = token.start()
         if position < resume:
+            continue
+        word = token.group()
+        if not (word[0].isdigit() or word.lower() in _FIRST_WORDS):
             continue
         m = _SCANNER.match(text, position)
         if m is None:

@@ -90,7 +90,7 @@ DETERMINER_COUNT = re.compile(
 LIST_MEMORY = 3
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
-    r"capacity|(?:a|per|each)\s+night|monthly|weekly\s+average|on\s+average|average\s+of|"
+    r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"throughout\s+the\s+war|over\s+the\s+course\s+of\s+the\s+war|in\s+total\s+since|"

@@ -16,6 +16,7 @@ This is the baseline that the trainable relation component has to beat.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,11 +54,12 @@ MONTHS = frozenset(
      "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
      "Sept", "Oct", "Nov", "Dec"}
 )
+CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
 GENERIC_PLACES = {
     "region": "region", "oblast": "region", "district": "region", "area": "region",
     "city": "city", "town": "city", "capital": "capital", "sea": "sea", "port": "city",
 }
-COORDINATORS = frozenset({"and", ",", "as", "well", "plus", "along", "with", "together"})
+COORDINATORS = frozenset({"and", ",", "as", "well", "plus"})
 
 
 @dataclass(eq=False)
@@ -449,7 +451,7 @@ class Linker:
         times = [e for e in ents if e.label_ == "TIME"]
         if not times:
             return
-        clocked = [t for t in times if any(ch.isdigit() for ch in t.text) and ":" in t.text or "." in t.text]
+        clocked = [t for t in times if CLOCK.search(t.text)]
         pool = clocked if len(clocked) == 1 and len(times) > 1 else times
         node.time = min(pool, key=lambda t: abs(t.start - node.span.start))
 
@@ -613,11 +615,7 @@ class Linker:
             if node.claimant is None:
                 node.claimant = self._nearby(node.sentence, ents_by_sentence, "CLAIMANT", ahead=2)
             if node.time is None:
-                previous = ents_by_sentence.get(node.sentence - 1, [])
-                if not any(e.label_ == "COUNT" for e in previous):
-                    times = [e for e in previous if e.label_ == "TIME"]
-                    if times:
-                        node.time = times[-1]
+                node.time = self._context_time(node, sentences, ents_by_sentence)
 
     def _default_regional_place(
         self, doc: Doc, nodes: list[CountNode], values: dict[str, Any]
@@ -644,6 +642,24 @@ class Linker:
                 continue
             node.places = [mentions[main_code][0]]
             node.confidence = min(node.confidence, 0.7)
+
+    def _context_time(
+        self, node: CountNode, sentences: list[Span], ents_by_sentence: dict[int, list[Span]]
+    ) -> Span | None:
+        """A time stated in the sentence before or after, when that sentence
+        claims nothing of its own ("The timeline—between 20:00 and 23:30—...");
+        a clock window wins over a bare day."""
+        found: list[Span] = []
+        for index in (node.sentence - 1, node.sentence + 1):
+            ents = ents_by_sentence.get(index, [])
+            if index < 0 or any(e.label_ == "COUNT" for e in ents):
+                continue
+            found += [e for e in ents if e.label_ == "TIME"]
+        clocked = [t for t in found if CLOCK.search(t.text)]
+        if clocked:
+            return clocked[0]
+        before = [t for t in found if t.end <= node.span.start]
+        return before[-1] if before else None
 
     def _nearby(
         self, sentence: int, ents_by_sentence: dict[int, list[Span]], label: str, ahead: int
