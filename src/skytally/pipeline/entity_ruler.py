@@ -42,7 +42,9 @@ DESIGNATORS = frozenset(
      "regions", "oblasts", "districts", "raions"}
 )
 # "Moscow time", "Black Sea Fleet": a place name that is not a place here
-NOT_A_PLACE_AFTER = frozenset({"time", "fleet", "mayor", "governor", "oblenergo"})
+NOT_A_PLACE_AFTER = frozenset(
+    {"time", "fleet", "mayor", "governor", "oblenergo", "regime", "authorities", "government"}
+)
 UNKNOWN_REGION = re.compile(
     r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
 )
@@ -308,7 +310,7 @@ class EntityRuler:
             if entity is not None:
                 return entity.label_ == "WEAPON"
             token = doc[position]
-            if token.like_num or token.is_punct or token.lower_ in ("of", "and", "or"):
+            if token.like_num or (token.is_punct and token.text != "-") or token.lower_ in ("of", "and", "or"):
                 return False
         return False
 

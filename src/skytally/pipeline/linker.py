@@ -38,7 +38,15 @@ HEADING = frozenset(
 )
 PLACE_FILLER = frozenset(
     {"the", "of", "territory", "territories", "skies", "sky", "airspace", "waters", "area", "areas",
-     "outskirts", "approaches", "vicinity", "part", "parts", "border", "regions", "its", "their"}
+     "outskirts", "approaches", "vicinity", "part", "parts", "border", "regions", "its", "their",
+     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "north-western", "north-eastern", "south-western", "south-eastern", "northwestern",
+     "northeastern", "southwestern", "southeastern", "-", "occupied", "annexed", "neighbouring",
+     "neighboring", "frontier", "coast", "coastal"}
+)
+BOUND_WORDS = frozenset(
+    {"a", "an", "the", "all", "some", "about", "around", "nearly", "almost", "over", "more",
+     "than", "at", "least", "up", "to", "another", "further", "total", "of", "only", "just"}
 )
 AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
 SUBSET_CUES = (
@@ -167,7 +175,14 @@ class Linker:
             return
         right, left = self._outcome_candidates(node, sent_nodes, ents)
         chosen: Span | None = None
-        if right and self._attached_right(doc, node.span, right[0]):
+        adjacent_left = bool(left) and all(
+            t.lower_ in BOUND_WORDS or t.is_punct for t in doc[left[-1].end : node.span.start]
+        )
+        if right and self._attached_right(doc, node.span, right[0]) and not (
+            adjacent_left and not self._passive(doc, right[0])
+        ):
+            # "57 were shot down"; but in "destroyed 40 UAVs sent by the Kyiv
+            # regime" the participle after the weapon only describes it
             chosen = right[0]
         elif left:
             chosen = left[-1]
@@ -215,15 +230,22 @@ class Linker:
         for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
             if previous.places or not node.places or node.places[0].start < node.span.end:
                 continue
-            if self._coordinated_counts(doc, previous, node):
+            if self._coordinated_counts(doc, previous, node, conjunction_needed=True):
                 previous.places = list(node.places)
                 previous.each = node.each
 
-    def _coordinated_counts(self, doc: Doc, previous: CountNode, node: CountNode) -> bool:
+    def _coordinated_counts(
+        self, doc: Doc, previous: CountNode, node: CountNode, conjunction_needed: bool = False
+    ) -> bool:
         weapon = previous.weapon
         gap_start = weapon.end if weapon is not None and weapon.start >= previous.span.end else previous.span.end
-        between = [t for t in doc[gap_start : node.span.start] if not t.is_space]
-        return bool(between) and all(t.lower_ in COORDINATORS for t in between)
+        between = [t.lower_ for t in doc[gap_start : node.span.start] if not t.is_space]
+        if conjunction_needed and not {"and", "plus", "well"} & set(between):
+            return False  # "94 drones, 30 of them over Crimea" is not a list
+        return bool(between) and all(word in COORDINATORS for word in between)
+
+    def _passive(self, doc: Doc, outcome: Span) -> bool:
+        return outcome.start > 0 and doc[outcome.start - 1].lower_ in AUXILIARY
 
     def _attached_right(self, doc: Doc, count: Span, outcome: Span) -> bool:
         """True when the outcome word is this count's own verb: "57 were shot
@@ -659,7 +681,14 @@ class Linker:
         if clocked:
             return clocked[0]
         before = [t for t in found if t.end <= node.span.start]
-        return before[-1] if before else None
+        if before:
+            return before[-1]
+        # a bulletin states its period once, at the top
+        for index in range(node.sentence - 2, max(-1, node.sentence - 4), -1):
+            times = [e for e in ents_by_sentence.get(index, []) if e.label_ == "TIME"]
+            if times:
+                return times[-1]
+        return None
 
     def _nearby(
         self, sentence: int, ents_by_sentence: dict[int, list[Span]], label: str, ahead: int
@@ -746,7 +775,7 @@ def make_relation_scorer() -> Callable[..., dict[str, Any]]:
     "skytally_linker",
     default_config={
         "max_outcome_distance": 14,
-        "max_place_distance": 14,
+        "max_place_distance": 20,
         "total_memory_sentences": 40,
         "scorer": {"@scorers": "skytally.relation_scorer.v1"},
     },

@@ -70,6 +70,9 @@ class Normalizer:
             return {"category": categorize(span.text).value}
         if label == "PLACE":
             entry = self.gazetteer.lookup(span.text)
+            if entry is None and span.text.endswith("s"):
+                # "the Belgorod and Voronezh regions": the last name carries the plural
+                entry = self.gazetteer.lookup(span.text[:-1])
             if entry is None:
                 return {"code": None, "name": span.text, "kind": "region"}
             return {"code": entry.code, "name": entry.name, "kind": entry.kind}
