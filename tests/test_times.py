@@ -381,6 +381,8 @@ RESOLVED = [
         msk(2025, 11, 2, 7),
     ),
     ("from 23:00 last night to 07:00", PUB, MOSCOW, msk(2025, 11, 1, 23), msk(2025, 11, 2, 7)),
+    # a year only on the start: the end follows it, whatever the publication date
+    ("from 1 November 2025 to November 3", PUB, MOSCOW, msk(2025, 11, 1), msk(2025, 11, 4)),
     # open windows
     ("since 23:00", PUB, MOSCOW, msk(2025, 11, 1, 23), None),
     ("since 08:00", PUB, MOSCOW, msk(2025, 11, 2, 8), None),
@@ -498,6 +500,12 @@ def test_weekday_is_most_recent_on_or_before_publication(
         ("at 9:00 on 1 November 2025", msk(2025, 11, 1, 9), msk(2025, 11, 1, 9)),
         ("overnight on November 1, 2025", msk(2025, 10, 31, 23), msk(2025, 11, 1, 7)),
         ("from November 1 to November 3, 2025", msk(2025, 11, 1), msk(2025, 11, 4)),
+        ("from 30 December 2024 to January 2", msk(2024, 12, 30), msk(2025, 1, 3)),
+        (
+            "from 23:00 on 31 December 2024 to 07:00 on January 1",
+            msk(2024, 12, 31, 23),
+            msk(2025, 1, 1, 7),
+        ),
         ("November 1", None, None),
         ("on Sunday", None, None),
         ("overnight", None, None),
@@ -823,6 +831,8 @@ def test_found_expressions_resolve_to_ordered_aware_periods(
     text: str, published: date, tz: ZoneInfo
 ) -> None:
     for start, end in find_time_expressions(text):
+        # what the pipeline will pass on is, alone, still exactly one expression
+        assert find_time_expressions(text[start:end]) == [(0, end - start)]
         first, last = resolve_period(text[start:end], published=published, tz=tz)
         for value in (first, last):
             assert value is None or value.utcoffset() is not None

@@ -14,6 +14,11 @@ the isolated expression with the same grammar, so whatever
 
 Every quantifier in the grammar is bounded, and the text between atoms is
 only examined when it is short, so scanning is linear in the size of the text.
+
+Dates are read by this grammar too, not by dateparser: once the grammar has
+isolated day, month and year there is nothing left to parse, and the year a
+date gets depends on where it sits in a range (on or before the end, on or
+after a start with a year), which dateparser's preferences cannot express.
 """
 
 from __future__ import annotations
@@ -39,15 +44,16 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 KYIV = ZoneInfo("Europe/Kyiv")
 UTC = ZoneInfo("UTC")
 
-Period = tuple[datetime | None, datetime | None]
+_Period = tuple[datetime | None, datetime | None]
 
 # ---------------------------------------------------------------------------
 # published
 # ---------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _ISO_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
 )
 
 
@@ -83,8 +89,9 @@ def parse_published(value: str | date | datetime | None) -> date | datetime | No
 # grammar
 # ---------------------------------------------------------------------------
 
-# ASCII: "\\w" and "\\d" mean what an English report means by them, and a
-# case-insensitive "s" does not match the long s "ſ".
+# ASCII: "\w" and "\d" mean what an English report means by them, a
+# case-insensitive "s" does not match the long s "ſ", and the prefilter in
+# _atoms (ASCII tokens) sees every place an atom can start.
 _FLAGS = re.IGNORECASE | re.ASCII
 
 # Blanks between words: at most three, and at most one line break, so that a
@@ -264,6 +271,7 @@ _PREFIX = re.compile(
     rf"|between|since|after|as{_S}of|by|until|till|before|on|starting{_S}(?:at|from)){_S}\Z",
     _FLAGS,
 )
+# Connectors are a few words at most; looking no further keeps gluing linear.
 _MAX_GAP = 30
 _PREFIX_WINDOW = 30
 
@@ -868,6 +876,12 @@ def _place(
     return bound - timedelta(days=back)
 
 
+def _has_year(ref: _Ref) -> bool:
+    if isinstance(ref, _DayRange):
+        ref = ref.last
+    return isinstance(ref, _Ymd) and ref.year is not None
+
+
 def _day_range(ref: _DayRange, bound: date | None, today: date | None) -> tuple[date, date] | None:
     last = _place(ref.last, bound, today)
     first = _place(ref.first, last, today) if last is not None else _place(ref.first, None, today)
@@ -926,7 +940,7 @@ def _anchor(published: date | datetime | str | None, tz: tzinfo) -> datetime | N
 
 def _resolve_standalone(
     kind: str, piece: str, anchor: datetime | None, today: date | None, zone: tzinfo
-) -> Period:
+) -> _Period:
     if kind == "past":
         if anchor is None:
             return None, None
@@ -964,7 +978,7 @@ def _resolve_standalone(
     return _at(saturday, 0, 0, zone), _at(saturday + timedelta(days=2), 0, 0, zone)
 
 
-def _resolve(expression: str, published: date | datetime | str | None, tz: tzinfo) -> Period:
+def _resolve(expression: str, published: date | datetime | str | None, tz: tzinfo) -> _Period:
     groups = _scan(expression)
     if not groups:
         return None, None
@@ -999,7 +1013,7 @@ def _resolve_single(
     today: date | None,
     zone: tzinfo,
     convert: bool,
-) -> Period:
+) -> _Period:
     if isinstance(meaning.ref, _DayRange):
         days = _day_range(meaning.ref, today, today)
         if days is None:
@@ -1028,19 +1042,29 @@ def _resolve_range(
     today: date | None,
     zone: tzinfo,
     convert: bool,
-) -> Period:
+) -> _Period:
     def endpoint(ref: _Ref, bound: date | None, *, last: bool, after: bool = False) -> date | None:
         if isinstance(ref, _DayRange):
             ref = ref.last if last else ref.first
         return _place(ref, bound, today, after=after)
 
+    # The end is placed by the Anchor rules and the start on or before it,
+    # unless only the start has a year: then the end follows the start.
     left_day = right_day = None
-    if right.ref is not None:
-        right_day = endpoint(right.ref, today, last=True)
-    if left.ref is not None:
-        left_day = endpoint(left.ref, right_day if right_day is not None else today, last=False)
-        if right.ref is not None and right_day is None and left_day is not None:
+    if (
+        left.ref is not None
+        and right.ref is not None
+        and _has_year(left.ref) > _has_year(right.ref)
+    ):
+        left_day = endpoint(left.ref, today, last=False)
+        if left_day is not None:
             right_day = endpoint(right.ref, left_day, last=True, after=True)
+    else:
+        if right.ref is not None:
+            right_day = endpoint(right.ref, today, last=True)
+        if left.ref is not None:
+            bound = right_day if right_day is not None else today
+            left_day = endpoint(left.ref, bound, last=False)
 
     shared = False
     pure_clocks = False

@@ -48,6 +48,10 @@ NOT_A_PLACE_AFTER = frozenset(
 UNKNOWN_REGION = re.compile(
     r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
 )
+FUNCTION_WORDS = frozenset(
+    {"in", "on", "over", "at", "from", "near", "of", "for", "to", "by", "across", "above", "and",
+     "or", "the", "a", "an", "with", "into", "towards", "toward"}
+)
 NOT_A_REGION_STEM = frozenset(
     {
         "The", "This", "That", "Each", "Every", "Other", "Border", "Frontline", "Front",
@@ -96,7 +100,7 @@ DISTRACTOR_CONTEXT = re.compile(
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"throughout\s+the\s+war|over\s+the\s+course\s+of\s+the\s+war|in\s+total\s+since|"
-    r"to\s+date|all\s+told\s+since|cumulative)",
+    r"to\s+date|all\s+told\s+since|cumulative|on\s+the\s+ground)",
     re.IGNORECASE,
 )
 
@@ -157,10 +161,13 @@ class EntityRuler:
             elif end < len(doc) and doc[end].lower_ in NOT_A_PLACE_AFTER:
                 continue
             found.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PLACE"))
+        known = [(c.start, c.end) for c in found]
         for match in UNKNOWN_REGION.finditer(doc.text):
             stem = match["stem"]
-            if stem.split()[0] in NOT_A_REGION_STEM:
+            if stem.split()[0] in NOT_A_REGION_STEM or stem.split()[0].lower() in FUNCTION_WORDS:
                 continue
+            if any(s < match.end() and match.start() < e for s, e in known):
+                continue  # the gazetteer knows this place
             found.append(Candidate(match.start(), match.end(), "PLACE"))
         return found
 
@@ -237,12 +244,13 @@ class EntityRuler:
         return found
 
     def _one_of_the_most(self, doc: Doc, span: Span) -> bool:
-        """"one of the largest drone attacks" is a superlative, not a count."""
-        following = [t.lower_ for t in doc[span.end : span.end + 4]]
+        """"one of the largest drone attacks", "one of Russia's largest
+        refineries": a superlative, not a count."""
+        following = [t.lower_ for t in doc[span.end : span.end + 5]]
         return (
             span.text.lower() == "one"
-            and following[:2] == ["of", "the"]
-            and any(w.endswith("est") or w in {"most", "few", "many"} for w in following[2:])
+            and following[:1] == ["of"]
+            and any(w.endswith("est") or w in {"most", "few", "many"} for w in following[1:])
         )
 
     def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:
@@ -279,6 +287,10 @@ class EntityRuler:
         entity = label_at.get(position)
         if entity is not None and entity.label_ in ("PLACE", "TIME", "OUTCOME", "CLAIMANT"):
             return True
+        if token.lower_ == "of":
+            # "83 of them", "five of which"; not "two of its gas facilities"
+            after = doc[position + 1].lower_ if position + 1 < sent.end else ""
+            return after in {"them", "these", "those", "which", "whom"}
         return token.is_punct or token.is_space or token.lower_ in FOLLOW_WORDS
 
     def _determiner_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:

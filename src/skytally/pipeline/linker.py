@@ -48,6 +48,10 @@ BOUND_WORDS = frozenset(
     {"a", "an", "the", "all", "some", "about", "around", "nearly", "almost", "over", "more",
      "than", "at", "least", "up", "to", "another", "further", "total", "of", "only", "just"}
 )
+REPORTING_VERBS = frozenset(
+    {"said", "says", "claimed", "claims", "reported", "reports", "announced", "stated", "wrote",
+     "added", "told", "published", "posted", "confirmed"}
+)
 AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
 SUBSET_CUES = (
     ("of", "them"), ("of", "these"), ("of", "those"), ("of", "which"), ("among", "them"),
@@ -253,7 +257,8 @@ class Linker:
         between = doc[count.end : outcome.start]
         if len(between) == 0:
             return True
-        if between[-1].lower_ in AUXILIARY:
+        words = [t for t in between if not t.is_quote]
+        if words and words[-1].lower_ in AUXILIARY:
             return True
         ents = {t.i for e in between.ents for t in e} if between.ents else set()
         return all(
@@ -428,8 +433,22 @@ class Linker:
         if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
             return "heading"
         if word in LOCATIVE or (word == "to" and previous == "approach"):
-            return "place"
+            # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
+            # energy sites in the Poltava region": the clause decides
+            return self._clause_role(doc, place, position) or "place"
         return "subject"
+
+    def _clause_role(self, doc: Doc, place: Span, position: int) -> str | None:
+        start = max(place.sent.start, position - 6)
+        for index in range(position - 1, start - 1, -1):
+            token = doc[index]
+            if token.text in {",", ";", ":"} or token.ent_type_ in ("COUNT", "OUTCOME"):
+                return None
+            if token.lower_ in ("from", "launched", "direction"):
+                return "launch"
+            if token.lower_ in HEADING:
+                return "heading"
+        return None
 
     def _is_dateline(self, doc: Doc, place: Span) -> bool:
         """"KYIV, July 8 (Reuters) -", "MOSCOW, November 1. /TASS/.": where the
@@ -470,12 +489,28 @@ class Linker:
 
     # ------------------------------------------------------ time, claimant
     def _link_time(self, node: CountNode, ents: list[Span]) -> None:
-        times = [e for e in ents if e.label_ == "TIME"]
+        times = [e for e in ents if e.label_ == "TIME" and not self._dateline_time(e)]
+        # "claimed on Thursday morning that ... during the night": when the
+        # report is dated too, the event's own time is the other one
+        event_times = [t for t in times if not self._report_time(t)]
+        times = event_times or times
         if not times:
             return
         clocked = [t for t in times if CLOCK.search(t.text)]
         pool = clocked if len(clocked) == 1 and len(times) > 1 else times
         node.time = min(pool, key=lambda t: abs(t.start - node.span.start))
+
+    def _dateline_time(self, time: Span) -> bool:
+        doc = time.doc
+        before = [t for t in doc[time.sent.start : time.start] if not t.is_space]
+        return len(before) <= 2 and bool(before) and before[0].ent_type_ == "PLACE" and (
+            before[0].text.isupper() or time.end < time.sent.end and doc[time.end].text in {"-", "(", "/", "—", "–"}
+        )
+
+    def _report_time(self, time: Span) -> bool:
+        doc = time.doc
+        before = {t.lower_ for t in doc[max(time.sent.start, time.start - 2) : time.start]}
+        return bool(before & REPORTING_VERBS)
 
     def _link_claimant(self, node: CountNode, ents: list[Span]) -> None:
         claimants = [e for e in ents if e.label_ == "CLAIMANT"]
@@ -516,7 +551,7 @@ class Linker:
                 if node.sentence - total.sentence <= self.total_memory_sentences
             }
             if node.subset_cue:
-                parent = self._nearest_larger(nodes[:index], node)
+                parent = self._nearest_larger(nodes[:index], node, values)
                 if parent is not None:
                     self._attach(node, parent)
                     continue
@@ -531,6 +566,7 @@ class Linker:
                 and not changed_time
                 and node.fits(same)
                 and self._same_weapon(node, same, values)
+                and not self._claimant_differs(node, same, values)
                 and (not placeless or node.outcome is None or node.continuation_cue
                      or node.unpairable or node.heading is not None
                      or (len(node.places) > 1 and not node.each))
@@ -547,6 +583,14 @@ class Linker:
                 open_totals[outcome or "destroyed"] = node
                 if outcome == "launched":
                     launched_totals.append(node)
+
+    def _claimant_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
+        """A governor's count after the ministry's total is the governor's own claim."""
+        if node.claimant is None or total.claimant is None:
+            return False
+        mine = values.get(attributes.span_key(node.claimant.start_char, node.claimant.end_char)) or {}
+        theirs = values.get(attributes.span_key(total.claimant.start_char, total.claimant.end_char)) or {}
+        return mine.get("name") != theirs.get("name")
 
     def _category(self, node: CountNode, values: dict[str, Any]) -> str | None:
         if node.weapon is None:
@@ -582,11 +626,17 @@ class Linker:
         candidates = [t for key, t in totals.items() if key != "launched"] or list(totals.values())
         return max(candidates, key=lambda t: t.span.start, default=None)
 
-    def _nearest_larger(self, earlier: list[CountNode], node: CountNode) -> CountNode | None:
+    def _nearest_larger(
+        self, earlier: list[CountNode], node: CountNode, values: dict[str, Any]
+    ) -> CountNode | None:
         """The total a subset cue ("of these", "including") points back to:
         the nearest earlier count right before it, else the nearest open
         total it still fits in."""
         close = [c for c in earlier if node.sentence - c.sentence <= 1 and c.value >= node.value]
+        # "30 of the missiles" after "43 missiles and 74 drones": the total of its own weapon
+        same_weapon = [c for c in close if self._category(c, values) == self._category(node, values)]
+        if node.weapon is not None and same_weapon:
+            close = same_weapon
         if close and (close[-1].parent is None or close[-1].sentence == node.sentence):
             return close[-1]
         totals = [
