@@ -43,7 +43,6 @@ attack" are unknown; "aerial vehicles" is a drone.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from skytally.schema import WeaponCategory
@@ -152,10 +151,15 @@ _PHRASE = re.compile(
     rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
     re.IGNORECASE,
 )
-_MAX_PHRASE = 300
 # Every phrase ends in a head noun; heads are rare in ordinary text, so the phrase regex is
-# only run near them rather than at every word.
+# only tried at the few word starts just before a head rather than at every offset.
 _HEAD_FINDER = re.compile(rf"\b{_HEAD}", re.IGNORECASE)
+_MAX_CHAIN = 24  # words: five modifiers of up to four words, and a head
+_KIND_PARTS = frozenset(
+    part
+    for word in _KIND_WORDS
+    for part in [*re.split(r"[- ]", word), word.replace("-", ""), word.replace(" ", "")]
+)
 
 # Generic heads that are weapons only with the right kind word in front.
 _WEAK_HEADS: dict[str, re.Pattern[str]] = {
@@ -325,26 +329,75 @@ def _accept(m: re.Match[str], text: str) -> bool:
     return _is_plural(head) or not _AFTER_NOT_WEAPON.match(text, m.end())
 
 
+def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
+    """Where a phrase ending at or after the head word at `head` can begin, in order.
+
+    Walks back over the whitespace-separated words before the head for as long as they
+    could be kind words or names; a phrase cannot start before that chain (its words are
+    separated by 1-3 whitespace characters only). Usually this is zero to two words.
+    """
+    starts = [head]
+    i = head
+    while i > floor and not text[i - 1].isspace():
+        i -= 1
+    if i < head:  # the head's own word begins earlier: "anti-aircraft", "(Shahed"
+        lead = i
+        while lead < head and not text[lead].isalnum():
+            lead += 1
+        if lead < head:
+            starts.append(lead)
+        if lead > i:
+            return sorted(starts)  # an opening bracket or quote ends the chain
+    for _ in range(_MAX_CHAIN):
+        gap_start = i
+        while gap_start > floor and i - gap_start < 4 and text[gap_start - 1].isspace():
+            gap_start -= 1
+        if not 1 <= i - gap_start <= 3 or gap_start <= floor:
+            break
+        word_start = gap_start
+        while word_start > floor and not text[word_start - 1].isspace():
+            word_start -= 1
+        word = text[word_start:gap_start]
+        lead = word_start
+        while lead < gap_start and not text[lead].isalnum():
+            lead += 1
+        if not word[-1].isalnum() or lead == gap_start or not _could_be_kind(text[lead:gap_start]):
+            break
+        starts.append(lead)
+        if lead > word_start:
+            break
+        i = word_start
+    return sorted(starts)
+
+
+def _could_be_kind(word: str) -> bool:
+    """Cheap over-approximation of "this word can be part of a modifier"."""
+    lowered = word.lower()
+    if lowered in _KIND_PARTS or lowered.endswith("type") or lowered != word:
+        return True  # capitalised words and designators may be names: "Storm", "Kh-101"
+    return any(c.isdigit() for c in word) or all(
+        part in _KIND_PARTS for part in re.split(r"[-‑/]", lowered)
+    )
+
+
 def find_weapons(text: str) -> list[WeaponMatch]:
     """Every weapon mention in `text`, sorted, non-overlapping and maximal."""
     found: list[WeaponMatch] = []
-    heads = [h.start() for h in _HEAD_FINDER.finditer(text)]
     position = 0
-    while True:
-        index = bisect_left(heads, position)
-        if index == len(heads):
-            break
-        m = _PHRASE.search(text, max(position, heads[index] - _MAX_PHRASE))
-        if m is None:
-            break
-        if _accept(m, text):
-            category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
-            found.append(WeaponMatch(m.start(), m.end(), category))
-            position = m.end()
+    for head in _HEAD_FINDER.finditer(text):
+        if head.start() < position:
+            continue
+        for start in _phrase_starts(text, head.start(), position):
+            m = _PHRASE.match(text, start)
+            # A rejected phrase may still hold a weapon further on ("Black Sea drones"),
+            # so the later starts are tried too.
+            if m is not None and _accept(m, text):
+                category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
+                found.append(WeaponMatch(m.start(), m.end(), category))
+                position = m.end()
+                break
         else:
-            # A rejected phrase may still hold a weapon further on ("Black Sea drones");
-            # the start lookbehind keeps retries at word starts, so this stays linear.
-            position = m.start() + 1
+            position = head.start() + 1
     return found
 
 

@@ -41,6 +41,7 @@ DESIGNATORS = frozenset(
     {"region", "oblast", "krai", "kray", "territory", "republic", "district", "raion", "area",
      "regions", "oblasts", "districts", "raions"}
 )
+DESIGNATOR_MODIFIERS = frozenset({"municipal", "urban", "rural", "administrative", "city"})
 # "Moscow time", "Black Sea Fleet": a place name that is not a place here
 NOT_A_PLACE_AFTER = frozenset(
     {"time", "fleet", "mayor", "governor", "oblenergo", "regime", "authorities", "government"}
@@ -99,7 +100,8 @@ DISTRACTOR_CONTEXT = re.compile(
     r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
-    r"throughout\s+the\s+war|over\s+the\s+course\s+of\s+the\s+war|in\s+total\s+since|"
+    r"(?:throughout|during|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
+    r"in\s+total\s+since|"
     r"to\s+date|all\s+told\s+since|cumulative|on\s+the\s+ground)",
     re.IGNORECASE,
 )
@@ -156,7 +158,9 @@ class EntityRuler:
         found: list[Candidate] = []
         for _, start, end in self.place_matcher(doc):
             # "Belgorod" + "region" -> the whole designation is the mention
-            if end < len(doc) and doc[end].lower_ in DESIGNATORS:
+            if end + 1 < len(doc) and doc[end].lower_ in DESIGNATOR_MODIFIERS and doc[end + 1].lower_ in DESIGNATORS:
+                end += 2  # "the Starodubsky municipal district"
+            elif end < len(doc) and doc[end].lower_ in DESIGNATORS:
                 end += 1
             elif end < len(doc) and doc[end].lower_ in NOT_A_PLACE_AFTER:
                 continue

@@ -432,7 +432,7 @@ class Linker:
             return "launch"
         if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
             return "heading"
-        if word in LOCATIVE or (word == "to" and previous == "approach"):
+        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches")):
             # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
             # energy sites in the Poltava region": the clause decides
             return self._clause_role(doc, place, position) or "place"
