@@ -337,37 +337,44 @@ def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
     separated by 1-3 whitespace characters only). Usually this is zero to two words.
     """
     starts = [head]
-    i = head
-    while i > floor and not text[i - 1].isspace():
-        i -= 1
-    if i < head:  # the head's own word begins earlier: "anti-aircraft", "(Shahed"
-        lead = i
-        while lead < head and not text[lead].isalnum():
-            lead += 1
-        if lead < head:
-            starts.append(lead)
-        if lead > i:
-            return sorted(starts)  # an opening bracket or quote ends the chain
+    word_start = head
+    while word_start > floor and not text[word_start - 1].isspace():
+        word_start -= 1
+    # The head's own word may begin earlier ("anti-aircraft", "Storm Shadow/SCALP").
+    start, broken = _last_start(text, word_start, head)
+    if start < head:
+        starts.append(start)
+    chain_end = word_start
     for _ in range(_MAX_CHAIN):
-        gap_start = i
-        while gap_start > floor and i - gap_start < 4 and text[gap_start - 1].isspace():
+        if broken:
+            break
+        gap_start = chain_end
+        while gap_start > floor and chain_end - gap_start < 4 and text[gap_start - 1].isspace():
             gap_start -= 1
-        if not 1 <= i - gap_start <= 3 or gap_start <= floor:
+        if not 1 <= chain_end - gap_start <= 3 or gap_start <= floor:
             break
         word_start = gap_start
         while word_start > floor and not text[word_start - 1].isspace():
             word_start -= 1
-        word = text[word_start:gap_start]
-        lead = word_start
-        while lead < gap_start and not text[lead].isalnum():
-            lead += 1
-        if not word[-1].isalnum() or lead == gap_start or not _could_be_kind(text[lead:gap_start]):
+        start, broken = _last_start(text, word_start, gap_start)
+        if not text[gap_start - 1].isalnum() or not _could_be_kind(text[start:gap_start]):
             break
-        starts.append(lead)
-        if lead > word_start:
-            break
-        i = word_start
+        starts.append(start)
+        chain_end = word_start
     return sorted(starts)
+
+
+def _last_start(text: str, start: int, end: int) -> tuple[int, bool]:
+    """The last place in text[start:end] a phrase can begin (after punctuation such as
+    "(" or "."), and whether punctuation was found, which ends the chain of words."""
+    for index in range(end - 1, start - 1, -1):
+        char = text[index]
+        if not (char.isalnum() or char in _JOINERS):
+            return index + 1, True
+    return start, False
+
+
+_JOINERS = frozenset("_-‑/")
 
 
 def _could_be_kind(word: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -534,55 +535,69 @@ class Linker:
         """Which total each count belongs to, reading the article in order.
 
         A count without a place opens a total; later counts with places (or
-        without an outcome word of their own) fill it while they fit. A count
-        of another outcome falls under the launched total of its weapon."""
-        open_totals: dict[str, CountNode] = {}
+        without an outcome word of their own) fill the latest total of their
+        outcome and weapon while they fit. A count of another outcome falls
+        under the launched total of its weapon."""
+        open_totals: list[CountNode] = []
         launched_totals: list[CountNode] = []
         for index, node in enumerate(nodes):
-            if node.parent is not None:
-                if node.outcome is not None and node.parent.outcome is None:
-                    node.parent.outcome = "launched"
-                if node.outcome == "launched" and not node.places:
-                    launched_totals.append(node)
-                continue
-            recent = {
-                outcome: total
-                for outcome, total in open_totals.items()
-                if node.sentence - total.sentence <= self.total_memory_sentences
-            }
-            if node.subset_cue:
-                parent = self._nearest_larger(nodes[:index], node, values)
-                if parent is not None:
-                    self._attach(node, parent)
-                    continue
-            outcome = node.outcome
-            same = recent.get(outcome or "", None) if outcome else self._latest(recent)
-            changed_time = same is not None and self._time_differs(node, same)
             placeless = not node.places or self._country_only(node, values) or (
                 len(node.places) > 1 and not node.each
             )
-            if (
-                same is not None
-                and not changed_time
-                and node.fits(same)
-                and self._same_weapon(node, same, values)
-                and not self._claimant_differs(node, same, values)
-                and (not placeless or node.outcome is None or node.continuation_cue
-                     or node.unpairable or node.heading is not None
-                     or (len(node.places) > 1 and not node.each))
-            ):
-                self._attach(node, same)
+            if node.parent is None and node.subset_cue:
+                parent = self._nearest_larger(nodes[:index], node, values)
+                if parent is not None:
+                    self._attach(node, parent)
+            if node.parent is not None:
+                if node.outcome is not None and node.parent.outcome is None:
+                    node.parent.outcome = "launched"
+                if placeless and node.outcome == "launched":
+                    launched_totals.append(node)
+                continue
+            recent = [
+                t for t in open_totals
+                if node.sentence - t.sentence <= self.total_memory_sentences
+            ]
+            joins = (
+                not placeless or node.outcome is None or node.continuation_cue
+                or node.unpairable or node.heading is not None
+                or (len(node.places) > 1 and not node.each)
+            )
+            total = self._open_total_for(node, recent, values) if joins else None
+            if total is not None:
+                self._attach(node, total)
                 continue
             launched = self._launched_total(node, launched_totals, values)
-            if launched is not None and outcome not in (None, "launched"):
+            if launched is not None and node.outcome not in (None, "launched"):
                 self._attach(node, launched)
                 if placeless:
-                    open_totals[outcome or "destroyed"] = node
+                    open_totals.append(node)
                 continue
             if placeless:
-                open_totals[outcome or "destroyed"] = node
-                if outcome == "launched":
+                open_totals.append(node)
+                if node.outcome == "launched":
                     launched_totals.append(node)
+
+    def _open_total_for(
+        self, node: CountNode, recent: list[CountNode], values: dict[str, Any]
+    ) -> CountNode | None:
+        def compatible(total: CountNode) -> bool:
+            return (
+                node.fits(total)
+                and self._same_weapon(node, total, values)
+                and not self._time_differs(node, total, values)
+                and not self._claimant_differs(node, total, values)
+            )
+
+        if node.outcome is not None:
+            candidates = [t for t in recent if (t.outcome or "destroyed") == node.outcome]
+        else:
+            # a bare breakdown ("45 over Belgorod") fills an interception total first
+            candidates = [t for t in recent if t.outcome != "launched"] or recent
+        for total in reversed(candidates):
+            if compatible(total):
+                return total
+        return None
 
     def _claimant_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
         """A governor's count after the ministry's total is the governor's own claim."""
@@ -611,7 +626,7 @@ class Linker:
             total for total in launched
             if node.sentence - total.sentence <= self.total_memory_sentences
             and node.value <= total.value
-            and not self._time_differs(node, total)
+            and not self._time_differs(node, total, values)
         ]
         matching = [t for t in fitting if self._same_weapon(node, t, values)]
         if matching:
@@ -621,10 +636,6 @@ class Linker:
     def _attach(self, node: CountNode, parent: CountNode) -> None:
         node.parent = parent
         parent.children.append(node)
-
-    def _latest(self, totals: dict[str, CountNode]) -> CountNode | None:
-        candidates = [t for key, t in totals.items() if key != "launched"] or list(totals.values())
-        return max(candidates, key=lambda t: t.span.start, default=None)
 
     def _nearest_larger(
         self, earlier: list[CountNode], node: CountNode, values: dict[str, Any]
@@ -648,8 +659,18 @@ class Linker:
             return totals[-1]
         return close[-1] if close else None
 
-    def _time_differs(self, node: CountNode, total: CountNode) -> bool:
-        return node.time is not None and total.time is not None and node.time.start != total.time.start
+    def _time_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
+        """Two stated periods that do not overlap. A cut-off ("as of 09:00")
+        or an unresolved period contradicts nothing."""
+        if node.time is None or total.time is None or node.time.start == total.time.start:
+            return False
+        mine = values.get(attributes.span_key(node.time.start_char, node.time.end_char)) or {}
+        theirs = values.get(attributes.span_key(total.time.start_char, total.time.end_char)) or {}
+        bounds = [mine.get("start"), mine.get("end"), theirs.get("start"), theirs.get("end")]
+        if None in bounds:
+            return False
+        start, end, other_start, other_end = (datetime.fromisoformat(b) for b in bounds)
+        return not (start < other_end and other_start < end)
 
     def _country_only(self, node: CountNode, values: dict[str, Any]) -> bool:
         codes = [
