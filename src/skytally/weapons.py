@@ -59,7 +59,7 @@ class WeaponMatch:
 
 def _flex(word: str) -> str:
     """Pattern for a lower-case kind word, allowing "fixed-wing" / "fixed wing"."""
-    return re.escape(word).replace(r"\-", "[-‑ ]?").replace(r"\ ", r"\s+")
+    return re.escape(word).replace(r"\-", "[-‑ ]?").replace(r"\ ", r"\s{1,3}")
 
 
 def _alt(patterns: list[str]) -> str:
@@ -92,26 +92,26 @@ _KIND_WORDS = [
 # Named weapons, case-sensitive. Each may head a phrase or modify a noun.
 _NAMED_DRONE = [
     r"Shahed(?:[-‑ ]?\d{3}[A-Z]?)?", r"Geran(?:[-‑ ]?\d)?", r"Gerbera", r"Lancet(?:[-‑]\d)?",
-    r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s+TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
+    r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s{1,3}TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
     r"Italmas", r"Molniya", r"UJ[-‑]\d{2}",
 ]  # fmt: skip
-_NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s+Bab(?:y|ies)"]
+_NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s{1,3}Bab(?:y|ies)"]
 _NAMED_MISSILE = [
     r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"Kalibr", r"Iskander(?:[-‑][MKE])?", r"Kinzhal",
-    r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s+Shadow", r"SCALP(?:[-‑]EG)?",
-    r"(?:Long\s+)?Neptune", r"Zircon", r"Tsirkon", r"Oniks", r"Onyx", r"P[-‑]800", r"Flamingo",
+    r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s{1,3}Shadow", r"SCALP(?:[-‑]EG)?",
+    r"(?:Long\s{1,3})?Neptune", r"Zircon", r"Tsirkon", r"Oniks", r"Onyx", r"P[-‑]800", r"Flamingo",
     r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]", r"3M\d{2}", r"9M\d{3}",
     r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
 ]  # fmt: skip
 _NAMED_BOMB = [
     r"KAB(?:[-‑]\d{3,4}[A-Z]*)?", r"UMPK", r"FAB[-‑]\d{3,4}[A-Z]*", r"JDAM(?:[-‑]ER)?",
-    r"GBU[-‑]\d{2,3}(?:/B)?", r"SDB", r"(?:AASM\s+)?Hammer", r"AASM", r"UPAB[-‑]\d{4}",
+    r"GBU[-‑]\d{2,3}(?:/B)?", r"SDB", r"(?:AASM\s{1,3})?Hammer", r"AASM", r"UPAB[-‑]\d{4}",
 ]  # fmt: skip
 _NAMED_AIRCRAFT = [
     r"Su[-‑ ]?\d{2}[A-Z]*", r"MiG[-‑ ]?\d{2}[A-Z]*", r"Tu[-‑ ]?\d{2,3}[A-Z0-9]*",
     r"F[-‑]16[A-Z]?", r"F[-‑]35[A-Z]?", r"Mi[-‑]\d{1,2}[A-Z0-9]*", r"Ka[-‑]\d{2}[A-Z]?",
     r"A[-‑]50U?", r"Il[-‑]\d{2,3}[A-Z0-9]*", r"Be[-‑]\d{2,3}", r"Yak[-‑]\d{2,3}",
-    r"Mirage(?:\s+2000(?:[-‑]5F?)?)?", r"AWACS",
+    r"Mirage(?:\s{1,3}2000(?:[-‑]5F?)?)?", r"AWACS",
 ]  # fmt: skip
 # Named only as modifiers of a missile/rocket noun: alone they are launchers or air defence.
 _NAMED_MOD_ONLY = [
@@ -128,7 +128,7 @@ _NAMED_HEAD_UNIT = rf"(?-i:{_NAMED_HEADS}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*s?)
 _NAMED_MOD_UNIT = rf"(?-i:{_NAMED_ALL}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*)"
 
 # "Shahed-type", "Shahed-136-type", "Shahed type" (a name, so the space is safe)
-_TYPE_WORD = rf"(?:[A-Za-z]+(?:[-‑]\d{{1,3}})?[-‑]type|(?-i:{_NAMED_ALL})\s+type)"
+_TYPE_WORD = rf"(?:[A-Za-z]+(?:[-‑]\d{{1,3}})?[-‑]type|(?-i:{_NAMED_ALL})\s{{1,3}}type)"
 _KIND = _alt([_flex(w) for w in _KIND_WORDS] + [_TYPE_WORD])
 _MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
 
@@ -139,8 +139,8 @@ _GENERIC_HEADS = [
     r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
     r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
     r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?",
-    r"means\s+of\s+(?:air|aerial)\s+attack",
-    r"(?:air|aerial)[-‑ ]attack\s+(?:means|weapons|assets)",
+    r"means\s{1,3}of\s{1,3}(?:air|aerial)\s{1,3}attack",
+    r"(?:air|aerial)[-‑ ]attack\s{1,3}(?:means|weapons|assets)",
 ]  # fmt: skip
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
