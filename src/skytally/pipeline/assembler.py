@@ -18,6 +18,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from . import attributes
+from .sentences import SentenceIndex
 
 Offsets = tuple[int, int]
 
@@ -59,7 +60,11 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
          and attributes.span_key(e.start_char, e.end_char) in values),
         key=lambda e: e.start_char,
     )
-    sentence_of = {e.start_char: (e.sent.start_char, e.sent.end_char) for e in counts}
+    sentences = SentenceIndex(doc)
+    sentence_of = {}
+    for ent in counts:
+        first, last = sentences.start(ent), sentences.end(ent)
+        sentence_of[ent.start_char] = (doc[first].idx, doc[last - 1].idx + len(doc[last - 1]))
 
     def value_of(offsets: Offsets) -> dict[str, Any]:
         return values.get(attributes.span_key(*offsets)) or {}

@@ -30,6 +30,7 @@ from ..numbers import find_numbers
 from ..times import find_time_expressions
 from ..weapons import find_weapons
 from . import attributes
+from .sentences import SentenceIndex
 
 ENTITY_LABELS = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
 
@@ -333,11 +334,12 @@ class EntityRuler:
     def _drop_stray_outcomes(self, doc: Doc, spans: list[Span]) -> list[Span]:
         """Outcome words only matter next to a count or a weapon: "hit" in a
         sentence about a power plant is not a trigger."""
+        sentences = SentenceIndex(doc)
         keep_sentences: set[int] = set()
         for span in spans:
             if span.label_ in ("COUNT", "WEAPON"):
-                keep_sentences.add(span.sent.start)
-        return [s for s in spans if s.label_ != "OUTCOME" or s.sent.start in keep_sentences]
+                keep_sentences.add(sentences.start(span))
+        return [s for s in spans if s.label_ != "OUTCOME" or sentences.start(s) in keep_sentences]
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
         return score_entities(examples, **kwargs)

@@ -28,6 +28,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from . import attributes
+from .sentences import SentenceIndex
 
 LOCATIVE = frozenset(
     {"over", "in", "above", "near", "across", "on", "at", "around", "into", "within", "inside"}
@@ -128,11 +129,9 @@ class Linker:
     # ------------------------------------------------------------------ run
     def __call__(self, doc: Doc) -> Doc:
         values = doc._.skytally_values or {}
-        sentences = list(doc.sents)
-        sentence_of = {}
-        for index, sent in enumerate(sentences):
-            for i in range(sent.start, sent.end):
-                sentence_of[i] = index
+        self.sents = SentenceIndex(doc)
+        sentences = [doc[start:end] for start, end in self.sents.bounds]
+        sentence_of = self.sents.number
         ents_by_sentence: dict[int, list[Span]] = {}
         for ent in doc.ents:
             ents_by_sentence.setdefault(sentence_of[ent.start], []).append(ent)
@@ -311,7 +310,7 @@ class Linker:
         span = node.span
         next_count = min(
             [n.span.start for n in sent_nodes if n.span.start > span.start],
-            default=span.sent.end,
+            default=self.sents.end(span),
         )
         window_end = min(next_count, span.end + self.max_place_distance)
         # a whole country ("launched at Ukraine", "over Russia") is never an event's place
@@ -345,7 +344,7 @@ class Linker:
                 return
         # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted"
         previous_count = max(
-            [n.span.end for n in sent_nodes if n.span.end <= span.start], default=span.sent.start
+            [n.span.end for n in sent_nodes if n.span.end <= span.start], default=self.sents.start(span)
         )
         before = [
             e
@@ -371,7 +370,7 @@ class Linker:
     def _introduces_next_count(
         self, doc: Doc, count: Span, group: list[Span], next_count: int
     ) -> bool:
-        if next_count >= count.sent.end:
+        if next_count >= self.sents.end(count):
             return False
         after = [t for t in doc[group[-1].end : next_count] if not t.is_space]
         before = [t.text for t in doc[count.end : group[0].start]]
@@ -380,7 +379,7 @@ class Linker:
     def _generic_place_after(self, doc: Doc, count: Span, window_end: int) -> str | None:
         """"over the region", "near the city", "over the sea": a place named by
         its kind, whose name was given earlier in the article."""
-        tokens = doc[count.end : min(window_end, count.sent.end)]
+        tokens = doc[count.end : min(window_end, self.sents.end(count))]
         for index, token in enumerate(tokens):
             if token.lower_ in GENERIC_PLACES and index >= 2:
                 if tokens[index - 1].lower_ in ("the", "our", "its") and (
@@ -422,13 +421,13 @@ class Linker:
             return "dateline"
         position = place.start - 1
         skipped = 0
-        while position >= place.sent.start and doc[position].lower_ in PLACE_FILLER and skipped < 5:
+        while position >= self.sents.start(place) and doc[position].lower_ in PLACE_FILLER and skipped < 5:
             position -= 1
             skipped += 1
-        if position < place.sent.start:
+        if position < self.sents.start(place):
             return "subject"
         word = doc[position].lower_
-        previous = doc[position - 1].lower_ if position > place.sent.start else ""
+        previous = doc[position - 1].lower_ if position > self.sents.start(place) else ""
         if word in LAUNCH_SITE or word == "direction":
             return "launch"
         if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
@@ -440,7 +439,7 @@ class Linker:
         return "subject"
 
     def _clause_role(self, doc: Doc, place: Span, position: int) -> str | None:
-        start = max(place.sent.start, position - 6)
+        start = max(self.sents.start(place), position - 6)
         for index in range(position - 1, start - 1, -1):
             token = doc[index]
             if token.text in {",", ";", ":"} or token.ent_type_ in ("COUNT", "OUTCOME"):
@@ -454,8 +453,8 @@ class Linker:
     def _is_dateline(self, doc: Doc, place: Span) -> bool:
         """"KYIV, July 8 (Reuters) -", "MOSCOW, November 1. /TASS/.": where the
         story was filed, not where anything happened."""
-        if place.start != place.sent.start and not (
-            place.start - 1 >= place.sent.start and doc[place.start - 1].is_space
+        if place.start != self.sents.start(place) and not (
+            place.start - 1 >= self.sents.start(place) and doc[place.start - 1].is_space
         ):
             return False
         following = doc[place.end : place.end + 3]
@@ -503,14 +502,14 @@ class Linker:
 
     def _dateline_time(self, time: Span) -> bool:
         doc = time.doc
-        before = [t for t in doc[time.sent.start : time.start] if not t.is_space]
+        before = [t for t in doc[self.sents.start(time) : time.start] if not t.is_space]
         return len(before) <= 2 and bool(before) and before[0].ent_type_ == "PLACE" and (
-            before[0].text.isupper() or time.end < time.sent.end and doc[time.end].text in {"-", "(", "/", "—", "–"}
+            before[0].text.isupper() or time.end < self.sents.end(time) and doc[time.end].text in {"-", "(", "/", "—", "–"}
         )
 
     def _report_time(self, time: Span) -> bool:
         doc = time.doc
-        before = {t.lower_ for t in doc[max(time.sent.start, time.start - 2) : time.start]}
+        before = {t.lower_ for t in doc[max(self.sents.start(time), time.start - 2) : time.start]}
         return bool(before & REPORTING_VERBS)
 
     def _link_claimant(self, node: CountNode, ents: list[Span]) -> None:
@@ -521,7 +520,7 @@ class Linker:
     def _read_cues(self, doc: Doc, node: CountNode) -> None:
         span = node.span
         after = tuple(t.lower_ for t in doc[span.end : span.end + 3])
-        before = tuple(t.lower_ for t in doc[max(span.sent.start, span.start - 3) : span.start])
+        before = tuple(t.lower_ for t in doc[max(self.sents.start(span), span.start - 3) : span.start])
         node.subset_cue = any(after[: len(cue)] == cue for cue in SUBSET_CUES) or (
             "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))

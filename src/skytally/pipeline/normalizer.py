@@ -21,9 +21,10 @@ from spacy.tokens import Doc, Span
 from ..gazetteer import Gazetteer
 from ..lexicon import claimant_info, outcome_of_phrase
 from ..numbers import parse_count
-from ..times import KYIV, MOSCOW, parse_published, resolve_period, zone_for
+from ..times import KYIV, MOSCOW, parse_published, resolve_period
 from ..weapons import categorize
 from . import attributes
+from .sentences import SentenceIndex
 
 ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
 
@@ -51,10 +52,20 @@ class Normalizer:
         zone = self._zone(claimant_countries, countries)
         doc._.time_zone = zone.key
         published = parse_published(doc._.published)
+        sentences = SentenceIndex(doc)
+        claimant_zone: dict[int, ZoneInfo] = {}
+        for span in doc.ents:
+            if span.label_ == "CLAIMANT":
+                country = values.get(attributes.span_key(span.start_char, span.end_char), {}).get("country")
+                if country in ZONE_OF_COUNTRY:
+                    claimant_zone.setdefault(sentences.start(span), ZONE_OF_COUNTRY[country])
         for span in doc.ents:
             if span.label_ == "TIME":
+                # a claimant in the same sentence decides the zone of its times
+                # (a wire story quotes Moscow and Kyiv side by side)
+                local_zone = claimant_zone.get(sentences.start(span), zone)
                 values[attributes.span_key(span.start_char, span.end_char)] = self._period(
-                    span, published, self._sentence_zone(span, values) or zone
+                    span, published, local_zone
                 )
         doc._.skytally_values = values
         return doc
@@ -91,22 +102,11 @@ class Normalizer:
                 return ZONE_OF_COUNTRY[ranked[0]]
         return self.default_zone
 
-    def _sentence_zone(self, span: Span, values: dict[str, Any]) -> ZoneInfo | None:
-        """A claimant in the same sentence decides the zone of its times
-        (a wire story quotes Moscow and Kyiv side by side)."""
-        for other in span.sent.ents:
-            if other.label_ == "CLAIMANT":
-                country = values.get(attributes.span_key(other.start_char, other.end_char), {}).get(
-                    "country"
-                )
-                if country in ZONE_OF_COUNTRY:
-                    return ZONE_OF_COUNTRY[country]
-        return None
-
     def _period(
         self, span: Span, published: date | datetime | None, zone: ZoneInfo
     ) -> dict[str, Any]:
-        start, end = resolve_period(span.text, published=published, tz=zone_for(span.text) or zone)
+        # a zone written in the expression wins inside resolve_period
+        start, end = resolve_period(span.text, published=published, tz=zone)
         return {
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,

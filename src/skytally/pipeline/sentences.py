@@ -7,8 +7,10 @@ too. Rule-based on purpose: a parser would cost most of the time budget.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span
 
 DEFAULT_PUNCT = (".", "!", "?", "…")
 CLOSING_MARKS = frozenset({'"', "”", "’", ")", "»", "]"})
@@ -26,28 +28,37 @@ class SentenceSegmenter:
 
 
 def set_sentence_starts(doc: Doc, punct_chars: frozenset[str], split_on_newlines: bool) -> None:
+    """Work on integer arrays, not Token objects: this runs on every document
+    and a Python loop over Token objects would cost more than the rest of
+    the pipeline."""
+    if len(doc) == 0:
+        return
+    strings = doc.vocab.strings
+    columns = doc.to_array([ORTH, IS_SPACE, IS_PUNCT, SPACY])
+    starts = numpy.zeros(len(doc), dtype="int64")
     previous_ends = True
-    for token in doc:
-        if token.is_space and token.i > 0:
+    previous_had_space = True
+    for index, (orth, is_space, is_punct, space_after) in enumerate(columns.tolist()):
+        text = strings[orth]
+        if index == 0:
+            starts[index] = 1
+        elif is_space:
             # white space between sentences belongs to the one before it
-            token.is_sent_start = False
-            if split_on_newlines and "\n" in token.text:
+            starts[index] = -1
+            if split_on_newlines and "\n" in text:
                 previous_ends = True
+            previous_had_space = True
             continue
-        if previous_ends and token.i > 0 and token.text in CLOSING_MARKS and not _space_before(token):
+        elif previous_ends and text in CLOSING_MARKS and not previous_had_space:
             # a closing quote or bracket right after the full stop stays in its sentence
-            token.is_sent_start = False
+            starts[index] = -1
+            previous_had_space = bool(space_after)
             continue
-        token.is_sent_start = previous_ends
-        previous_ends = token.text in punct_chars or (
-            token.is_punct and token.text[-1:] in punct_chars
-        )
-        if split_on_newlines and "\n" in token.whitespace_:
-            previous_ends = True
-
-
-def _space_before(token: Token) -> bool:
-    return token.i > 0 and bool(token.doc[token.i - 1].whitespace_)
+        else:
+            starts[index] = 1 if previous_ends else -1
+        previous_ends = text in punct_chars or (bool(is_punct) and text[-1:] in punct_chars)
+        previous_had_space = bool(space_after)
+    doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 
 @Language.factory(
@@ -58,3 +69,33 @@ def make_sentence_segmenter(
     nlp: Language, name: str, *, punct_chars: list[str], split_on_newlines: bool
 ) -> SentenceSegmenter:
     return SentenceSegmenter(name, punct_chars=punct_chars, split_on_newlines=split_on_newlines)
+
+
+class SentenceIndex:
+    """Sentence bounds of every token, computed once per Doc.
+
+    `Span.sent` re-checks the whole Doc's annotation on each call, which made
+    it the most expensive line of the rule-based stages."""
+
+    def __init__(self, doc: Doc) -> None:
+        starts = doc.to_array([SENT_START]).astype("int64").reshape(-1) if len(doc) else []
+        self._start = [0] * len(doc)
+        self._end = [0] * len(doc)
+        self.bounds: list[tuple[int, int]] = []
+        begin = 0
+        for index in range(1, len(doc) + 1):
+            if index == len(doc) or starts[index] == 1:
+                self.bounds.append((begin, index))
+                begin = index
+        self.number = [0] * len(doc)
+        for number, (first, last) in enumerate(self.bounds):
+            for token in range(first, last):
+                self._start[token] = first
+                self._end[token] = last
+                self.number[token] = number
+
+    def start(self, span: Span) -> int:
+        return self._start[span.start]
+
+    def end(self, span: Span) -> int:
+        return self._end[span.start]
