@@ -883,3 +883,28 @@ def test_megabyte_dense_inputs_finish(unit: str) -> None:
     # a match or a near-match at every word: the worst case for the grammar
     text = unit * (1_000_000 // len(unit))
     _assert_well_formed(text, find_time_expressions(text))
+
+
+def test_dateparser_reads_only_the_isolated_date_part(monkeypatch) -> None:
+    """dateparser is given the date part the grammar isolated, never the sentence."""
+    import dateparser
+
+    from skytally import times
+
+    seen: list[str] = []
+    real_parse = dateparser.parse
+
+    def recording_parse(text: str, *args, **kwargs):
+        seen.append(text)
+        return real_parse(text, *args, **kwargs)
+
+    monkeypatch.setattr(dateparser, "parse", recording_parse)
+    times._read_date.cache_clear()
+    start, end = times.resolve_period(
+        "between 20:00 and 23:30 on Nov. 30", published="2025-12-01", tz=times.MOSCOW
+    )
+    assert seen == ["Nov. 30"]
+    assert (start.isoformat(), end.isoformat()) == (
+        "2025-11-30T20:00:00+03:00",
+        "2025-11-30T23:30:00+03:00",
+    )

@@ -15,16 +15,20 @@ the isolated expression with the same grammar, so whatever
 Every quantifier in the grammar is bounded, and the text between atoms is
 only examined when it is short, so scanning is linear in the size of the text.
 
-Dates are read by this grammar too, not by dateparser: once the grammar has
-isolated day, month and year there is nothing left to parse, and the year a
-date gets depends on where it sits in a range (on or before the end, on or
-after a start with a year), which dateparser's preferences cannot express.
+The grammar isolates each date part ("Nov. 30", "the 1st of November 2025",
+"31.10.2025") and dateparser reads its day, month and year
+(`_read_date`, cached, `languages=['en']`). The year a yearless date gets is
+decided here, not by dateparser: it depends on where the date sits in a range
+(on or before the end, on or after a start with a year), which dateparser's
+preferences cannot express. dateparser never sees a whole sentence: on
+ranges, "pm MSK" and durations it is wrong, and on long texts it is slow.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -752,6 +756,26 @@ def _parse_clock(text: str, pos: int) -> _Clock | None:
     return _Clock(core[0], core[1], zone, conversion)
 
 
+# Any fixed leap year: dateparser must fill in a year to read "29 February",
+# and the real year is chosen afterwards by the conventions.
+_DATEPARSER_SETTINGS = {
+    "RELATIVE_BASE": datetime(2000, 1, 1),
+    "PREFER_DATES_FROM": "current_period",
+    "DATE_ORDER": "DMY",
+    "REQUIRE_PARTS": ["day", "month"],
+    "RETURN_TIME_AS_PERIOD": False,
+}
+
+
+@lru_cache(maxsize=8192)
+def _read_date(body: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of an isolated date part, as dateparser reads it."""
+    import dateparser
+
+    parsed = dateparser.parse(body, languages=["en"], settings=_DATEPARSER_SETTINGS)
+    return (parsed.year, parsed.month, parsed.day) if parsed is not None else None
+
+
 def _parse_date(text: str) -> _Ymd | None:
     body = _WEEKDAY_PREFIX_RE.sub("", text, count=1) if _WEEKDAY_RE.match(text) else text
     for pattern in (_MDY_PARTS, _DMY_PARTS):
@@ -759,7 +783,12 @@ def _parse_date(text: str) -> _Ymd | None:
         if m:
             year = int(m["year"]) if m["year"] else None
             day = int(re.match(r"\d+", m["day"]).group())  # type: ignore[union-attr]
-            return _Ymd(year, _month_number(m["mon"]), day)
+            month = _month_number(m["mon"])
+            read = _read_date(body)
+            if read is not None and (read[1], read[2]) == (month, day):
+                # dateparser and the grammar agree; a year only counts when written
+                return _Ymd(read[0] if year is not None else None, read[1], read[2])
+            return _Ymd(year, month, day)
     m = _NUMERIC_DATE_PARTS.fullmatch(body)
     if m:
         if m["year"]:

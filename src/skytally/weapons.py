@@ -170,7 +170,8 @@ _GENERIC_HEAD_FIRST = frozenset({
     "air", "aerial",
 })  # fmt: skip
 _NAMED_HEAD_FIRST = frozenset(
-    {"Kh", "X", "Long", "AASM"}
+    # first words of the patterns that do not start with a plain word
+    {"Kh", "X", "Long", "Neptune", "AASM", "Hammer", "Liutyi", "Lyutyi", "Liutyy", "Lyutyy"}
     | {
         match.group()
         for pattern in _NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT

@@ -28,6 +28,7 @@ dropped quietly.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -69,8 +70,11 @@ DOC_RECORD_KEY = "skytally_record"
 #: names of the `<Labels>` and `<Text>` tags of the Label Studio config in docs/converters.md
 LS_FROM_NAME = "label"
 LS_TO_NAME = "text"
-ID_PREFIX = {"COUNT": "c", "WEAPON": "w", "PLACE": "p", "TIME": "t", "CLAIMANT": "k", "OUTCOME": "o"}
+ID_PREFIX = {
+    "COUNT": "c", "WEAPON": "w", "PLACE": "p", "TIME": "t", "CLAIMANT": "k", "OUTCOME": "o",
+}
 OUTCOME_VALUES = ("destroyed", "suppressed", "launched", "hit")
+SPAN_FIELDS = frozenset({"id", "start", "end", "label", "text", "attrs"})
 
 
 # --------------------------------------------------------------------------- formats
@@ -84,7 +88,7 @@ def infer_format(path: Path, *, reading: bool) -> str:
         return "jsonl"
     found = SUFFIX_FORMATS.get(path.suffix.lower())
     if found == "markup" and not reading:
-        found = None
+        raise InputError(Errors.E022.format(supported=SUPPORTED))
     if found == "jsonl" and reading:
         found = _sniff_jsonl(path)
     if found is None:
@@ -251,7 +255,7 @@ def _problem(where: str, reason: str) -> DataError:
 
 
 def _describe(text: str, raw: RawSpan) -> str:
-    if isinstance(raw.start, int) and isinstance(raw.end, int) and 0 <= raw.start < raw.end <= len(text):
+    if _is_offset(raw.start) and _is_offset(raw.end) and 0 <= raw.start < raw.end <= len(text):
         return f"span {raw.label} {text[raw.start : raw.end]!r} ({raw.start}-{raw.end})"
     return f"span {raw.label} ({raw.start}-{raw.end})"
 
@@ -283,7 +287,7 @@ def _check_spans(draft: Draft) -> list[str]:
     if problems:
         return problems
     ordered = sorted(draft.spans, key=lambda s: (s.start, s.end))
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         if after.start < before.end:
             problems.append(
                 f"{after.where}: {_describe(text, after)} overlaps {_describe(text, before)}; "
@@ -313,7 +317,7 @@ def _snapshot_spans(snapshot: dict[str, Any] | None) -> dict[tuple[int, int, str
         return {}
     found: dict[tuple[int, int, str], dict[str, Any]] = {}
     for item in snapshot["spans"]:
-        if isinstance(item, dict) and {"id", "start", "end", "label", "text", "attrs"} <= item.keys():
+        if isinstance(item, dict) and item.keys() >= SPAN_FIELDS:
             found[(item["start"], item["end"], item["label"])] = item
     return found
 
@@ -325,6 +329,13 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
     where, text = draft.where, draft.text
     if not isinstance(text, str) or not text:
         raise _problem(where, "the article has no text (a non-empty string)")
+    if draft.published is not None:
+        from ..times import parse_published
+
+        try:
+            parse_published(draft.published)
+        except SkytallyError as error:
+            raise _problem(where, str(error)) from None
     problems = _check_spans(draft)
     if problems:
         raise DataError(problems[0], problems)
@@ -398,7 +409,8 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
         head_label, child_label = label_of[rel.head], label_of[rel.child]
         expected = RELATION_TARGETS[rel.label]
         if head_label != "COUNT" or child_label != expected:
-            hint = " (draw it from the COUNT)" if child_label == "COUNT" and rel.label != "part_of" else ""
+            backwards = child_label == "COUNT" and rel.label != "part_of"
+            hint = " (draw it from the COUNT)" if backwards else ""
             problems.append(
                 f"{rel.where}: {name} goes from a {head_label} to a {child_label}; "
                 f"a {rel.label} relation goes from a COUNT to a {expected}{hint}"
@@ -471,7 +483,7 @@ def _restore_order(
     same_spans = sorted(spans, key=lambda s: s.id) == sorted(want_spans, key=lambda s: s.id)
     rel_key = lambda r: (r.head, r.child, r.label)  # noqa: E731
     same_relations = sorted(relations, key=rel_key) == sorted(want_relations, key=rel_key)
-    if same_spans and same_relations and len(relations) == len(want_relations):
+    if same_spans and same_relations:
         return want_spans, want_relations, True
     return spans, relations, False
 
@@ -759,7 +771,9 @@ def _labelstudio_draft(
     if done:
         chosen = done[0]
         if len(done) > 1:
-            notes.append(f"{where}: has {len(done)} annotations; used the first (id {chosen.get('id')})")
+            notes.append(
+                f"{where}: has {len(done)} annotations; used the first (id {chosen.get('id')})"
+            )
     elif task.get("predictions"):
         chosen = task["predictions"][0]
         if not isinstance(chosen, dict):
@@ -994,7 +1008,8 @@ def parse_docbin(path: Path) -> tuple[Parsed, list[str]]:
     try:
         docbin = DocBin(store_user_data=True).from_disk(path)
     except OSError as error:
-        raise DataError(Errors.E004.format(path=path, reason=error.strerror or str(error))) from None
+        reason = error.strerror or str(error)
+        raise DataError(Errors.E004.format(path=path, reason=reason)) from None
     except Exception as error:  # msgpack / zlib raise many types for a file that is not a DocBin
         raise DataError(
             Errors.E004.format(path=path, reason=f"not a spaCy DocBin ({type(error).__name__})")
@@ -1182,8 +1197,7 @@ def convert(
     """Read `input_path` as `source` and write it to `output_path` as `target`;
     formats left out are inferred from the file names."""
     target = target or infer_format(output_path, reading=False)
-    if target == "markup":
-        check_conversion(source or "?", target)
+    check_conversion(source or "jsonl", target)  # a bad --to fails before any reading
     source = source or infer_format(input_path, reading=True)
     check_conversion(source, target)
     imported = read_annotations(input_path, source)

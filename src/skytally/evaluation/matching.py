@@ -16,10 +16,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..schema import GoldEvent, InterceptionEvent
+from ..schema import GoldEvent, InterceptionEvent, Period
 
 ATTRIBUTES = ("weapon", "qualifier", "heading_to", "period", "part_of")
-CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\b\d{4}\s*hrs\b", re.IGNORECASE)
+# What makes a gold period checkable to the minute: a clock written in the
+# text (docs/conventions.md lists the forms: 14:20, 23.00, 2 pm, 2300 hrs,
+# 0400 GMT, noon, midnight).
+CLOCK_TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*[ap]\.?m\b|\b\d{4}\s*(?:hrs|hours|gmt|utc|msk)\b"
+    r"|\b(?:noon|midday|midnight)\b",
+    re.IGNORECASE,
+)
 CLOCK_TOLERANCE = timedelta(minutes=1)
 
 
@@ -41,24 +48,41 @@ class DocumentMatch:
         return dict(self.pairs + self.optional_pairs)
 
 
-def match_events(gold: Sequence[GoldEvent], predicted: Sequence[InterceptionEvent]) -> DocumentMatch:
-    """One-to-one matching; among equal keys the pair closest in the text wins."""
+def match_events(
+    gold: Sequence[GoldEvent], predicted: Sequence[InterceptionEvent]
+) -> DocumentMatch:
+    """One-to-one matching on `match_key`.
+
+    Required gold events are paired first, so an optional reading never takes
+    a prediction a required one could use. Within each round, the candidate
+    pairs are taken closest-first (distance between the count offsets): the
+    number of pairs is the same whatever the order, because equal keys form
+    interchangeable groups, but closest-first pairs a count with the
+    prediction read from the same words, which is what the attribute scores
+    and the `part_of` mapping need.
+    """
     result = DocumentMatch()
     free = set(range(len(predicted)))
+    keys = [match_key(p) for p in predicted]
     for want_optional in (False, True):
-        for g_index, gold_event in enumerate(gold):
-            if gold_event.optional != want_optional:
+        wanted = [g for g, event in enumerate(gold) if event.optional == want_optional]
+        candidates = sorted(
+            (abs(predicted[p].count.start - gold[g].count.start), g, p)
+            for g in wanted
+            for p in free
+            if keys[p] == match_key(gold[g])
+        )
+        paired: set[int] = set()
+        for _, g_index, p_index in candidates:
+            if g_index in paired or p_index not in free:
                 continue
-            candidates = [p for p in free if match_key(predicted[p]) == match_key(gold_event)]
-            if not candidates:
-                if not want_optional:
-                    result.missed.append(g_index)
-                continue
-            best = min(
-                candidates, key=lambda p: abs(predicted[p].count.start - gold_event.count.start)
-            )
-            free.discard(best)
-            (result.optional_pairs if want_optional else result.pairs).append((g_index, best))
+            paired.add(g_index)
+            free.discard(p_index)
+            (result.optional_pairs if want_optional else result.pairs).append((g_index, p_index))
+        if not want_optional:
+            result.missed = [g for g in wanted if g not in paired]
+    result.pairs.sort()
+    result.optional_pairs.sort()
     result.spurious = sorted(free)
     return result
 
@@ -68,21 +92,40 @@ def _same_place(a: Any, b: Any) -> bool:
 
 
 def period_agrees(gold: GoldEvent, predicted: InterceptionEvent) -> bool:
-    """End dates agree; where the gold text names clock times, within a minute."""
-    gold_period, predicted_period = gold.period, predicted.period
-    gold_end = gold_period.end if gold_period else None
-    gold_start = gold_period.start if gold_period else None
-    predicted_end = predicted_period.end if predicted_period else None
-    predicted_start = predicted_period.start if predicted_period else None
-    if gold_end is None and gold_start is None:
-        return predicted_end is None and predicted_start is None
-    if gold_end is None or predicted_end is None:
-        return gold_end is None and predicted_end is None and _close(gold_start, predicted_start)
-    if predicted_end.astimezone(gold_end.tzinfo).date() != gold_end.date():
+    """The period rule (docs/evaluation.md).
+
+    * gold unresolved (no period, or neither start nor end): the prediction
+      must be unresolved too;
+    * otherwise the gold end (the start, for an open end such as "since
+      23:00", which then needs an open predicted end) and the predicted one
+      fall on the same calendar day, read at the gold UTC offset;
+    * where the gold text names a clock time, start and end must also each
+      be within a minute of the gold ones (a missing side only matches a
+      missing side).
+
+    Dates rather than instants by default because named windows
+    ("overnight", "on Sunday") have conventional hours that a reader of the
+    text cannot check; a clock time in the text can be checked exactly.
+    """
+    gold_start, gold_end = _bounds(gold.period)
+    predicted_start, predicted_end = _bounds(predicted.period)
+    if gold_start is None and gold_end is None:
+        return predicted_start is None and predicted_end is None
+    if gold_end is not None:
+        anchor, other = gold_end, predicted_end
+    else:
+        if predicted_end is not None:
+            return False
+        anchor, other = gold_start, predicted_start  # type: ignore[assignment]
+    if other is None or other.astimezone(anchor.tzinfo).date() != anchor.date():
         return False
-    if gold_period is not None and CLOCK_TIME.search(gold_period.text):
+    if gold.period is not None and CLOCK_TIME.search(gold.period.text):
         return _close(gold_end, predicted_end) and _close(gold_start, predicted_start)
     return True
+
+
+def _bounds(period: Period | None) -> tuple[datetime | None, datetime | None]:
+    return (period.start, period.end) if period is not None else (None, None)
 
 
 def _close(a: datetime | None, b: datetime | None) -> bool:
@@ -91,13 +134,40 @@ def _close(a: datetime | None, b: datetime | None) -> bool:
     return abs(a - b) <= CLOCK_TOLERANCE
 
 
+def part_of_agrees(
+    gold: Sequence[GoldEvent],
+    predicted: Sequence[InterceptionEvent],
+    g_index: int,
+    p_index: int,
+    predicted_to_gold: dict[int, int],
+) -> bool:
+    """Indices differ between the two lists, so `part_of` is compared through
+    the matching: the predicted parent must be the match of the gold parent.
+
+    A total read "each" ("two each over A and B") is several gold events with
+    one count; `part_of` names the first of them, so the match of any event
+    with the gold parent's count is accepted.
+    """
+    gold_parent, predicted_parent = gold[g_index].part_of, predicted[p_index].part_of
+    if gold_parent is None or predicted_parent is None:
+        return gold_parent is None and predicted_parent is None
+    matched = predicted_to_gold.get(predicted_parent)
+    if matched is None or not 0 <= gold_parent < len(gold):
+        return False
+    return _count_span(gold[matched]) == _count_span(gold[gold_parent])
+
+
+def _count_span(event: InterceptionEvent) -> tuple[int, int]:
+    return (event.count.start, event.count.end)
+
+
 def attribute_agreement(
     gold: Sequence[GoldEvent],
     predicted: Sequence[InterceptionEvent],
     match: DocumentMatch,
 ) -> dict[str, list[bool]]:
     """For each attribute, one bool per found (non-optional) gold event."""
-    mapping = match.gold_to_predicted
+    predicted_to_gold = {p: g for g, p in match.gold_to_predicted.items()}
     results: dict[str, list[bool]] = {name: [] for name in ATTRIBUTES}
     for g_index, p_index in match.pairs:
         g, p = gold[g_index], predicted[p_index]
@@ -107,10 +177,9 @@ def attribute_agreement(
         results["qualifier"].append(g.count.qualifier == p.count.qualifier)
         results["heading_to"].append(_same_place(g.heading_to, p.heading_to))
         results["period"].append(period_agrees(g, p))
-        if g.part_of is None:
-            results["part_of"].append(p.part_of is None)
-        else:
-            results["part_of"].append(mapping.get(g.part_of, -1) == p.part_of)
+        results["part_of"].append(
+            part_of_agrees(gold, predicted, g_index, p_index, predicted_to_gold)
+        )
     return results
 
 
@@ -123,7 +192,9 @@ class EventScores:
     attribute_hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ATTRIBUTES, 0))
     attribute_total: int = 0
 
-    def add(self, gold: Sequence[GoldEvent], predicted: Sequence[InterceptionEvent]) -> DocumentMatch:
+    def add(
+        self, gold: Sequence[GoldEvent], predicted: Sequence[InterceptionEvent]
+    ) -> DocumentMatch:
         match = match_events(gold, predicted)
         self.tp += len(match.pairs)
         self.fn += len(match.missed)
@@ -157,7 +228,9 @@ class EventScores:
             "events_fn": self.fn,
             "events_optional_matched": self.optional_matched,
             "events_attribute_accuracy": {
-                name: (self.attribute_hits[name] / self.attribute_total if self.attribute_total else 0.0)
+                name: self.attribute_hits[name] / self.attribute_total
+                if self.attribute_total
+                else 0.0
                 for name in ATTRIBUTES
             },
             "events_attribute_counts": {
