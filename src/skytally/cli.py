@@ -263,6 +263,141 @@ def data_build(
     typer.echo(", ".join(f"{split}: {n}" for split, n in written.items()) + f" -> {output}")
 
 
+@data_app.command("convert")
+def data_convert(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="File to read (for jsonl or markup also a folder of .jsonl / .txt files).",
+        ),
+    ],
+    output_path: Annotated[Path, typer.Argument(metavar="OUTPUT", help="File to write.")],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="markup, jsonl, prodigy, labelstudio, doccano or spacy. Default: from INPUT's "
+            "name (.txt markup, .json labelstudio, .spacy spacy; a .jsonl by its first line).",
+        ),
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="jsonl, prodigy, labelstudio, doccano or spacy. Default: from OUTPUT's name "
+            "(.jsonl jsonl, .json labelstudio, .spacy spacy).",
+        ),
+    ] = None,
+) -> None:
+    """Convert annotated articles between skytally and annotation tools (docs/converters.md).
+
+    Reads markup, jsonl, prodigy, labelstudio, doccano, spacy; writes them all but markup.
+    """
+    from .corpus.convert import convert
+
+    result = guarded(
+        lambda: convert(
+            input_path,
+            output_path,
+            source.lower() if source else None,
+            target.lower() if target else None,
+        )
+    )
+    for note in result.notes:
+        typer.echo(f"note: {note}", err=True)
+    typer.echo(
+        f"wrote {result.count} record(s) to {output_path} ({result.source} -> {result.target})"
+    )
+
+
+#: with more articles than this, `annotate` shows a progress bar
+PROGRESS_AFTER = 10
+
+
+@app.command()
+def annotate(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT...",
+            help='.txt files (one article each) or JSONL files with "text" and optional "id" '
+            'and "published" on each line.',
+        ),
+    ],
+    to: Annotated[str, typer.Option("--to", help="labelstudio or prodigy.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o",
+            help="File to write: a JSON list of tasks (labelstudio) or JSONL (prodigy).",
+        ),
+    ],
+    model: Annotated[
+        Path | None, typer.Option(help="A saved skytally pipeline (default: the bundled model).")
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date (ISO 8601) of articles that do not state their own."),
+    ] = None,
+) -> None:
+    """Pre-annotate articles with skytally's predictions, to correct in Label Studio or Prodigy."""
+    from contextlib import nullcontext
+
+    from . import __version__
+    from .api import load
+    from .corpus.convert import (
+        TASK_FORMATS,
+        prediction_record,
+        prediction_task,
+        read_articles,
+        write_tasks,
+    )
+
+    target = to.lower()
+
+    def run() -> tuple[int, int, int]:
+        if target not in TASK_FORMATS:
+            raise InputError(Errors.E024.format(choices=" or ".join(TASK_FORMATS), value=to))
+        articles = read_articles(inputs, published)
+        nlp = load(model)
+
+        def docs() -> Any:
+            for article in articles:
+                doc = nlp.make_doc(article.text)
+                doc._.published = article.published
+                yield doc
+
+        tasks: list[dict[str, Any]] = []
+        spans = relations = 0
+        progress: Any = None
+        if len(articles) > PROGRESS_AFTER:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            # on stderr, so a pipe of stdout stays clean
+            progress = Progress(console=Console(stderr=True), transient=True)
+        with progress or nullcontext():
+            bar = progress.add_task("annotating", total=len(articles)) if progress else None
+            for article, doc in zip(articles, nlp.pipe(docs()), strict=True):
+                record = prediction_record(doc, article)
+                events = doc._.events
+                score = sum(e.confidence for e in events) / len(events) if events else None
+                tasks.append(prediction_task(record, target, f"skytally-{__version__}", score))
+                spans += len(record.spans)
+                relations += len(record.relations)
+                if progress is not None:
+                    progress.advance(bar)
+        write_tasks(tasks, output, target)
+        return len(tasks), spans, relations
+
+    count, spans, relations = guarded(run)
+    typer.echo(
+        f"wrote {count} {target} task(s) with {spans} predicted spans and {relations} relations "
+        f"to {output}"
+    )
+
+
 def main() -> None:
     app()
 

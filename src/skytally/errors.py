@@ -19,7 +19,7 @@ class Errors:
     E012 = "{where}: markup error: {reason}"
     E020 = "unknown conversion {source} -> {target}; supported: {supported}"
     E021 = "cannot tell the format of {path} from its name; pass {option} with one of: {choices}"
-    E022 = "markup is read-only (it is written by hand, see docs/annotation.md); supported: {supported}"
+    E022 = "markup is read-only (written by hand, docs/annotation.md); supported: {supported}"
     E023 = "cannot write {path}: {reason}"
     E024 = "annotate writes {choices}, not {value!r}"
     E030 = "evaluation data has {n} invalid record(s); first: {first}"

@@ -189,5 +189,18 @@ def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
 
 
 def _kind_of(text: str) -> str | None:
+    """The kind of an isolated claimant mention, by its head words (the
+    recogniser's own pattern needs context such as "... air force said")."""
+    lowered = text.lower()
+    if "air force" in lowered:
+        return "airforce"
+    if "general staff" in lowered:
+        return "staff"
+    if "administration" in lowered:
+        return "administration"
+    if "ministry" in lowered or re.search(r"\bmod\b", lowered):
+        return "ministry"
+    if re.fullmatch(r"(?:the\s+)?(?:regional\s+)?(?:governor|mayor)", lowered.strip()):
+        return "role"
     match = CLAIMANT_PATTERN.fullmatch(text.strip())
     return match.lastgroup if match else None

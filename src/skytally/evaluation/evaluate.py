@@ -15,13 +15,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from ..corpus.format import ArticleRecord, read_records
 from ..corpus.validate import validate_record
 from ..errors import DataError, Errors
 from ..pipeline import attributes
 from ..schema import GoldEvent, InterceptionEvent
-from .matching import ATTRIBUTES, EventScores, match_events
+from .matching import ATTRIBUTES, EventScores
 
 ENTITY_STAGES = ("skytally_entities", "ner")
 ErrorCause = Literal[
@@ -89,6 +90,39 @@ class EvaluationResult(BaseModel):
     per_article: list[ArticleCounts]
     errors: list[EventError]
 
+    def spacy_scores(self) -> dict[str, Any]:
+        """The scores under the names `spacy train` / `spacy evaluate` print:
+        spaCy's Scorer for entities (`ents_*`), the linker's for relations
+        (`rel_*`), the event scorer's for events (`events_*`)."""
+
+        def per_type(table: dict[str, PRF]) -> dict[str, dict[str, float]]:
+            return {label: {"p": v.p, "r": v.r, "f": v.f} for label, v in table.items()}
+
+        return {
+            "ents_p": self.entities.p,
+            "ents_r": self.entities.r,
+            "ents_f": self.entities.f,
+            "ents_per_type": per_type(self.entities_per_label),
+            "rel_p": self.relations.p,
+            "rel_r": self.relations.r,
+            "rel_f": self.relations.f,
+            "rel_per_type": per_type(self.relations_per_label),
+            "events_p": self.events.p,
+            "events_r": self.events.r,
+            "events_f": self.events.f,
+            "events_attribute_accuracy": {k: v.accuracy for k, v in self.attributes.items()},
+        }
+
+    def headline(self) -> dict[str, float]:
+        """Every summary number, flat (`events.f`, `attributes.period`, ...):
+        what a comparison subtracts."""
+        values: dict[str, float] = {}
+        for name in ("events", "entities", "relations", "relations_on_gold_entities"):
+            prf: PRF = getattr(self, name)
+            values.update({f"{name}.p": prf.p, f"{name}.r": prf.r, f"{name}.f": prf.f})
+        values.update({f"attributes.{k}": v.accuracy for k, v in self.attributes.items()})
+        return values
+
 
 class ArticleRun(BaseModel):
     """What one article produced, kept for the HTML report and the sweep."""
@@ -134,8 +168,12 @@ def _run_from_gold_entities(nlp: Language, record: ArticleRecord) -> set[Link]:
     for name, component in nlp.pipeline:
         if name == "skytally_sentences":
             doc = component(doc)
-    spans = [doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in record.spans]
-    doc.ents = [s for s in spans if s is not None]
+    spans = [
+        doc.char_span(s.start, s.end, label=s.label, alignment_mode="expand") for s in record.spans
+    ]
+    # validated data has no overlapping spans, but "expand" can make two
+    # touching spans overlap on a token the tokenizer did not split
+    doc.ents = filter_spans([s for s in spans if s is not None])
     entity_stage_seen = False
     for name, component in nlp.pipeline:
         if name in ENTITY_STAGES:
@@ -188,27 +226,44 @@ def _overlaps(a: InterceptionEvent, b: InterceptionEvent) -> bool:
     return a.count.start < b.count.end and b.count.start < a.count.end
 
 
+def _place_code(event: InterceptionEvent) -> str | None:
+    return event.place.code if event.place else None
+
+
 def _cause(
     event: InterceptionEvent,
-    others: Sequence[InterceptionEvent],
-    annotated_counts: set[tuple[int, int]],
-    kind: str,
+    unmatched: Sequence[InterceptionEvent],
+    matched: Sequence[InterceptionEvent],
+    kind: Literal["missed", "spurious"],
 ) -> ErrorCause:
-    near = [o for o in others if _overlaps(o, event)]
+    """Why a gold event was missed or a prediction is spurious.
+
+    `unmatched` are the other side's events left over in the same article,
+    `matched` the other side's events that found a partner. An error is
+    explained by an unmatched event read from the same count words (the two
+    are one misreading seen from both sides); failing that, by a matched
+    one (the count was read, but this reading of it was not produced, or was
+    produced twice).
+    """
+    near = [o for o in unmatched if _overlaps(o, event)]
     if not near:
-        if kind == "missed":
-            return "count not found"
-        overlapping_gold = any(
-            s < event.count.end and event.count.start < e for s, e in annotated_counts
-        )
-        return "duplicate" if overlapping_gold else "distractor taken as an event"
-    other = near[0]
-    if other.count.value != event.count.value:
+        if any(_overlaps(o, event) for o in matched):
+            return "missing link" if kind == "missed" else "duplicate"
+        return "count not found" if kind == "missed" else "distractor taken as an event"
+    # the closest misreading: same number and outcome first, then same number
+    other = min(
+        near,
+        key=lambda o: (o.count.value != event.count.value, o.outcome != event.outcome),
+    )
+    gold, predicted = (event, other) if kind == "missed" else (other, event)
+    if gold.count.value != predicted.count.value:
         return "wrong number"
-    if other.outcome != event.outcome:
+    if gold.outcome != predicted.outcome:
         return "wrong outcome"
-    if (other.place.code if other.place else None) != (event.place.code if event.place else None):
-        return "wrong place" if (other.place and event.place) else "missing link"
+    if gold.place is not None and predicted.place is None:
+        return "missing link"
+    if _place_code(gold) != _place_code(predicted):
+        return "wrong place"
     return "duplicate"
 
 
@@ -223,7 +278,10 @@ def score_runs(
     data: str = "",
     model: str = "",
     link_threshold: float = 0.0,
+    progress: Callable[[int], None] | None = None,
 ) -> EvaluationResult:
+    """Score finished runs. `progress` is called once per article: the
+    relations-on-gold-entities pass runs the pipeline a second time."""
     scores = EventScores()
     per_article: list[ArticleCounts] = []
     errors: list[EventError] = []
@@ -243,27 +301,32 @@ def score_runs(
                 fn=scores.fn - before[2],
             )
         )
-        annotated_counts = {(s.start, s.end) for s in record.spans if s.label == "COUNT"}
-        unmatched_predicted = [run.predicted_events[i] for i in match.spurious]
+        predicted_events = run.predicted_events
+        matched_predicted = [predicted_events[p] for _, p in match.pairs + match.optional_pairs]
+        unmatched_predicted = [predicted_events[i] for i in match.spurious]
+        paired_gold = {g for g, _ in match.pairs + match.optional_pairs}
+        matched_gold = [gold_events[g] for g in sorted(paired_gold)]
+        # an unmatched optional reading can explain a spurious prediction
+        # ("wrong number" against a headline's count) without being a miss
+        unmatched_gold = [e for g, e in enumerate(gold_events) if g not in paired_gold]
         for g_index in match.missed:
             event = gold_events[g_index]
             errors.append(
                 EventError(
                     kind="missed",
-                    cause=_cause(event, unmatched_predicted, annotated_counts, "missed"),
+                    cause=_cause(event, unmatched_predicted, matched_predicted, "missed"),
                     article=record.id,
                     sentence=_sentence(record.text, event),
                     event=event.model_dump(mode="json"),
                     where=run.where,
                 )
             )
-        missed_gold = [gold_events[i] for i in match.missed]
         for p_index in match.spurious:
-            event = run.predicted_events[p_index]
+            event = predicted_events[p_index]
             errors.append(
                 EventError(
                     kind="spurious",
-                    cause=_cause(event, missed_gold, annotated_counts, "spurious"),
+                    cause=_cause(event, unmatched_gold, matched_gold, "spurious"),
                     article=record.id,
                     sentence=_sentence(record.text, event),
                     event=event.model_dump(mode="json"),
@@ -278,6 +341,8 @@ def score_runs(
             ({tuple(r[:5]) for r in run.predicted_links if r[5] >= link_threshold}, gold_links)
         )
         gold_entity_relation_pairs.append((_run_from_gold_entities(nlp, record), gold_links))
+        if progress is not None:
+            progress(1)
 
     entities, entities_per_label = _prf_table(entity_pairs, lambda item: item[2])
     relations, relations_per_label = _prf_table(relation_pairs, lambda item: item[4])
@@ -308,6 +373,25 @@ def score_runs(
     )
 
 
+RULES = "rules"
+
+
+def load_pipeline(spec: Path | str | None) -> tuple[Language, str]:
+    """The pipeline to evaluate and the name reports give it.
+
+    None is the bundled model (`skytally.load()`); `"rules"` the rule-based
+    pipeline built from its defaults, whatever model is bundled; anything
+    else a saved pipeline folder (InputError, E005, when it is not one).
+    """
+    from ..api import build_pipeline, load
+
+    if spec is None:
+        return load(), "bundled"
+    if str(spec) == RULES:
+        return build_pipeline(), RULES
+    return load(spec), str(spec)
+
+
 def evaluate(
     data: Path | str,
     model: Path | str | None = None,
@@ -315,13 +399,16 @@ def evaluate(
     nlp: Language | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> EvaluationResult:
-    """Score a pipeline (the bundled one by default) on annotated JSONL data."""
-    from ..api import load
-
+    """Score a pipeline (the bundled one by default, `"rules"` for the
+    rule-based one) on annotated JSONL data. `progress` is called twice per
+    article (extraction, then the relations-on-gold-entities pass)."""
     records = load_records(Path(data))
-    pipeline = nlp or load(model)
+    if nlp is not None:
+        pipeline, name = nlp, str(model or nlp.meta.get("name", "pipeline"))
+    else:
+        pipeline, name = load_pipeline(model)
     runs = run_articles(pipeline, records, progress)
-    return score_runs(runs, pipeline, data=str(data), model=str(model or "bundled"))
+    return score_runs(runs, pipeline, data=str(data), model=name, progress=progress)
 
 
 class BootstrapResult(BaseModel):
@@ -362,7 +449,11 @@ def paired_bootstrap(
     low = differences[int(tail * (samples - 1))] if differences else 0.0
     high = differences[int((1 - tail) * (samples - 1))] if differences else 0.0
     return BootstrapResult(
-        difference=_f1(model) - _f1(baseline), low=low, high=high, samples=samples, confidence=confidence
+        difference=_f1(model) - _f1(baseline),
+        low=low,
+        high=high,
+        samples=samples,
+        confidence=confidence,
     )
 
 
@@ -386,10 +477,11 @@ def threshold_sweep(
         kept_random = []
         for run, scores in zip(runs, random_scores, strict=True):
             gold = _gold_links(run.record)
-            kept.append(({tuple(r[:5]) for r in run.predicted_links if r[5] >= threshold}, gold))
+            links = run.predicted_links
+            kept.append(({tuple(r[:5]) for r in links if r[5] >= threshold}, gold))
             kept_random.append(
                 (
-                    {tuple(r[:5]) for r, s in zip(run.predicted_links, scores, strict=True) if s >= threshold},
+                    {tuple(r[:5]) for r, s in zip(links, scores, strict=True) if s >= threshold},
                     gold,
                 )
             )
@@ -397,6 +489,71 @@ def threshold_sweep(
         random_prf, _ = _prf_table(kept_random, lambda item: item[4])
         rows.append(SweepRow(threshold=threshold, model=model_prf, random_baseline=random_prf))
     return rows
+
+
+
+class ComparisonResult(BaseModel):
+    """A model and a baseline scored on the same articles."""
+
+    model: EvaluationResult
+    baseline: EvaluationResult
+    differences: dict[str, float] = Field(
+        description="model minus baseline for every summary number (EvaluationResult.headline)"
+    )
+    bootstrap: BootstrapResult = Field(description="paired bootstrap of the event-F1 difference")
+
+
+def compare_results(
+    model: EvaluationResult,
+    baseline: EvaluationResult,
+    *,
+    samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> ComparisonResult:
+    """Differences and the paired bootstrap of two results on the same articles."""
+    if [c.article for c in model.per_article] != [c.article for c in baseline.per_article]:
+        raise ValueError("a comparison needs both results on the same articles, in the same order")
+    model_values, baseline_values = model.headline(), baseline.headline()
+    return ComparisonResult(
+        model=model,
+        baseline=baseline,
+        differences={k: model_values[k] - baseline_values[k] for k in model_values},
+        bootstrap=paired_bootstrap(
+            model.per_article,
+            baseline.per_article,
+            samples=samples,
+            confidence=confidence,
+            seed=seed,
+        ),
+    )
+
+
+def compare(
+    data: Path | str,
+    model: Path | str | None = None,
+    baseline: Path | str = RULES,
+    *,
+    progress: Callable[[int], None] | None = None,
+    samples: int = 1000,
+    seed: int = 0,
+) -> ComparisonResult:
+    """Evaluate `model` and `baseline` (default: the rule-based pipeline) on
+    the same annotated data and compare them. `progress` is called four
+    times per article (twice per pipeline)."""
+    records = load_records(Path(data))
+    pipelines = [load_pipeline(model), load_pipeline(baseline)]
+    results = [
+        score_runs(
+            run_articles(nlp, records, progress),
+            nlp,
+            data=str(data),
+            model=name,
+            progress=progress,
+        )
+        for nlp, name in pipelines
+    ]
+    return compare_results(results[0], results[1], samples=samples, seed=seed)
 
 
 attributes.register()

@@ -180,7 +180,8 @@ class Linker:
         right, left = self._outcome_candidates(node, sent_nodes, ents)
         chosen: Span | None = None
         adjacent_left = bool(left) and all(
-            t.lower_ in BOUND_WORDS or t.is_punct for t in doc[left[-1].end : node.span.start]
+            t.lower_ in BOUND_WORDS or (t.is_punct and t.text not in {",", ";", ".", ":"})
+            for t in doc[left[-1].end : node.span.start]
         )
         if right and self._attached_right(doc, node.span, right[0]) and not (
             adjacent_left and not self._passive(doc, right[0])
@@ -421,7 +422,7 @@ class Linker:
             return "dateline"
         position = place.start - 1
         skipped = 0
-        while position >= self.sents.start(place) and doc[position].lower_ in PLACE_FILLER and skipped < 5:
+        while position >= self.sents.start(place) and doc[position].lower_ in PLACE_FILLER and skipped < 8:
             position -= 1
             skipped += 1
         if position < self.sents.start(place):
@@ -746,7 +747,10 @@ class Linker:
             ents = ents_by_sentence.get(index, [])
             if index < 0 or any(e.label_ == "COUNT" for e in ents):
                 continue
-            found += [e for e in ents if e.label_ == "TIME"]
+            found += [
+                e for e in ents
+                if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
+            ]
         clocked = [t for t in found if CLOCK.search(t.text)]
         if clocked:
             return clocked[0]
@@ -755,7 +759,10 @@ class Linker:
             return before[-1]
         # a bulletin states its period once, at the top
         for index in range(node.sentence - 2, max(-1, node.sentence - 4), -1):
-            times = [e for e in ents_by_sentence.get(index, []) if e.label_ == "TIME"]
+            times = [
+                e for e in ents_by_sentence.get(index, [])
+                if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
+            ]
             if times:
                 return times[-1]
         return None
