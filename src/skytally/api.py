@@ -87,8 +87,9 @@ def _published_text(published: PublishedLike) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def split_into_chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+def split_into_chunks(text: str, limit: int | None = None) -> list[tuple[int, str]]:
     """(offset, chunk) pairs covering `text`, cut at paragraph breaks where possible."""
+    limit = limit or MAX_CHUNK_CHARS
     if len(text) <= limit:
         return [(0, text)]
     chunks: list[tuple[int, str]] = []

@@ -193,6 +193,26 @@ def schema() -> None:
     typer.echo(json.dumps(InterceptionEvent.model_json_schema(), indent=2))
 
 
+@app.command("save-model")
+def save_model(
+    output: Annotated[Path, typer.Argument(help="Folder to write the pipeline to.")],
+) -> None:
+    """Write the rule-based pipeline (with its config.cfg) to a folder.
+
+    Edit the folder's config.cfg to change a component's settings, then use
+    it with `--model` or `skytally.load(path)`; `spacy.load(path)` works too.
+    """
+    from .api import build_pipeline
+
+    def run() -> None:
+        if output.exists() and any(output.iterdir()):
+            raise InputError(Errors.E004.format(path=output, reason="folder exists and is not empty"))
+        build_pipeline().to_disk(output)
+
+    guarded(run)
+    typer.echo(f"saved the rule-based pipeline to {output}")
+
+
 @data_app.command("validate")
 def data_validate(
     path: Annotated[Path, typer.Argument(help="A JSONL file or a folder of them.")],
@@ -396,6 +416,103 @@ def annotate(
         f"wrote {count} {target} task(s) with {spans} predicted spans and {relations} relations "
         f"to {output}"
     )
+
+
+@app.command("evaluate")
+def evaluate_command(
+    data: Annotated[Path, typer.Argument(help="Annotated JSONL file or a folder of them.")],
+    model: Annotated[
+        Path | None,
+        typer.Option(help="A saved skytally pipeline (default: the bundled model; 'rules': "
+                     "the rule-based pipeline)."),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="A second pipeline scored on the same data, side by side with a "
+                     "paired bootstrap of the event-F1 difference; 'rules' = the bundled "
+                     "rule-based pipeline."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the full result as JSON."),
+    ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(help="Write a self-contained HTML report with the articles' errors marked."),
+    ] = None,
+    sweep: Annotated[
+        bool, typer.Option("--sweep", help="Relation P/R/F1 at link-score thresholds 0.0-1.0.")
+    ] = False,
+    errors: Annotated[
+        int, typer.Option(min=0, help="How many errors to list (0: only the counts by cause).")
+    ] = 20,
+) -> None:
+    """Score a pipeline on annotated articles: events, attributes, entities, relations."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .evaluation.evaluate import (
+        load_pipeline,
+        load_records,
+        run_articles,
+        score_runs,
+        threshold_sweep,
+    )
+    from .evaluation.report import build_report, print_report, render_html
+
+    for target in (output, html):
+        # fail before minutes of scoring, not after
+        if target is not None and not target.parent.is_dir():
+            raise fail(f"cannot write {target}: folder {target.parent} does not exist")
+
+    def prepare() -> tuple[list[Any], list[tuple[Any, str]]]:
+        # data first: an invalid file is reported before any model loads
+        records = load_records(data)
+        pipelines = [load_pipeline(model)]
+        if baseline is not None:
+            pipelines.append(load_pipeline(baseline))
+        return records, pipelines
+
+    records, pipelines = guarded(prepare)
+
+    def run() -> tuple[Any, list[Any]]:
+        results, all_runs = [], []
+        # on stderr, so the tables on stdout can be piped or redirected
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+            console=Console(stderr=True), transient=True,
+        ) as progress:
+            for nlp, name in pipelines:
+                task = progress.add_task(f"scoring {name}", total=2 * len(records))
+
+                def step(n: int, task: Any = task) -> None:
+                    progress.advance(task, n)
+
+                runs = run_articles(nlp, records, step)
+                results.append(score_runs(runs, nlp, data=str(data), model=name, progress=step))
+                all_runs.append(runs)
+        report = build_report(
+            results[0],
+            baseline=results[1] if len(results) > 1 else None,
+            sweep=threshold_sweep(all_runs[0]) if sweep else None,
+        )
+        return report, all_runs[0]
+
+    report, runs = guarded(run)
+    # a pipe or a file gets 160 columns rather than rich's 80, so tables keep one line per row
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    print_report(report, console, errors)
+
+    def write() -> None:
+        if output is not None:
+            output.write_text(report.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        if html is not None:
+            html.write_text(render_html(report, runs), encoding="utf-8")
+
+    guarded(write)
+    for target, what in ((output, "JSON"), (html, "HTML")):
+        if target is not None:
+            typer.echo(f"wrote {what} report to {target}", err=True)
 
 
 def main() -> None:

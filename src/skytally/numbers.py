@@ -172,6 +172,10 @@ _SCANNER = re.compile(
 # a bound. Tokenising with a trivial regex and looking the words up in a set is several
 # times faster than one big alternation tried at every offset of the text.
 _TOKEN = re.compile(r"\w+|[+(]")
+_AFTER_ARTICLE = re.compile(
+    r"\s{1,3}(?i:hundred|thousand|million|billion|dozen|couple|half|little|bit|minimum"
+    r"|maximum|estimated)"
+)
 _FIRST_WORDS = frozenset(_SMALL) | {
     "a", "an", "half", "more", "over", "in", "upwards", "greater", "well", "just", "slightly",
     "far", "much", "many", "at", "no", "not", "up", "as", "fewer", "less", "approximately",
@@ -452,8 +456,11 @@ def _scan(text: str, isolated: bool = False) -> tuple[list[NumberMatch], bool]:
         if position < resume:
             continue
         word = token.group()
-        if not (word[0].isdigit() or word.lower() in _FIRST_WORDS):
+        lowered = word.lower()
+        if not (word[0].isdigit() or lowered in _FIRST_WORDS):
             continue
+        if lowered in {"a", "an"} and not _AFTER_ARTICLE.match(text, token.end()):
+            continue  # the commonest word: check the next word before the full scanner
         m = _SCANNER.match(text, position)
         if m is None:
             continue

@@ -58,13 +58,86 @@ class WeaponMatch:
     category: WeaponCategory
 
 
-def _flex(word: str) -> str:
-    """Pattern for a lower-case kind word, allowing "fixed-wing" / "fixed wing"."""
-    return re.escape(word).replace(r"\-", "[-‑ ]?").replace(r"\ ", r"\s{1,3}")
+def _trie(words: list[str]) -> str:
+    """One pattern for many lower-case kind words, with shared prefixes factored out.
+
+    A flat alternation of some 170 words is tried word by word at every position; the trie
+    form only descends into branches whose first letter matches, several times faster.
+    "-" in a word also matches a space or nothing ("fixed-wing", "fixed wing"), " " matches
+    1-3 whitespace characters.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def symbol(char: str) -> str:
+        return {"-": "[-‑ ]?", " ": r"\s{1,3}"}.get(char, re.escape(char))
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [symbol(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: try the longer words first, as `?` is greedy
+            return f"(?:{group})?"
+        return group
+
+    return emit(root)
 
 
 def _alt(patterns: list[str]) -> str:
     return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
+
+
+def _trie(words: list[str]) -> str:
+    """One pattern for many lower-case kind words, with shared prefixes factored out.
+
+    A flat alternation of some 170 words is tried word by word at every position; the trie
+    form only descends into branches whose first letter matches, several times faster.
+    "-" in a word also matches a space or nothing ("fixed-wing", "fixed wing"), " " matches
+    1-3 whitespace characters.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def symbol(char: str) -> str:
+        return {"-": "[-‑ ]?", " ": r"\s{1,3}"}.get(char, re.escape(char))
+
+    def emit(node: dict[str, dict]) -> str:
+        branches = [symbol(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: try the longer words first, as `?` is greedy
+            return f"(?:{group})?"
+        return group
+
+    return emit(root)
+
+
+def _alt(patterns: list[str]) -> str:
+    return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
+
+
+def _alt_by_first_char(patterns: list[str]) -> str:
+    """Like `_alt`, but patterns that start with the same literal character are grouped
+    behind a one-character lookahead, so a group is skipped at once when it cannot match."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for pattern in patterns:
+        if pattern[0].isalnum():
+            groups.setdefault(pattern[0], []).append(pattern)
+        else:
+            rest.append(pattern)
+    parts = [f"(?={char}){_alt(group)}" for char, group in sorted(groups.items())]
+    return "(?:" + "|".join([*parts, *rest]) + ")"
 
 
 _KIND_WORDS = [
@@ -130,7 +203,7 @@ _NAMED_MOD_UNIT = rf"(?-i:{_NAMED_ALL}(?:/(?:{_NAMED_ALL}|{_SLASH_TAIL}))*)"
 
 # "Shahed-type", "Shahed-136-type", "Shahed type" (a name, so the space is safe)
 _TYPE_WORD = rf"(?:[A-Za-z]+(?:[-‑]\d{{1,3}})?[-‑]type|(?-i:{_NAMED_ALL})\s{{1,3}}type)"
-_KIND = _alt([_flex(w) for w in _KIND_WORDS] + [_TYPE_WORD])
+_KIND = rf"(?:{_trie(_KIND_WORDS)}|{_TYPE_WORD})"
 _MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
 
 _GENERIC_HEADS = [

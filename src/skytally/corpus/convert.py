@@ -433,6 +433,8 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
         for raw in draft.spans
     ]
     spans, relations, restored = _restore_order(draft.snapshot, spans, relations)
+    if not restored:
+        spans.sort(key=lambda s: (s.start, s.end))  # text order, as markup writes them
     try:
         record = ArticleRecord(
             id=str(draft.article_id), text=text, published=draft.published,
@@ -1196,9 +1198,9 @@ def convert(
 ) -> Conversion:
     """Read `input_path` as `source` and write it to `output_path` as `target`;
     formats left out are inferred from the file names."""
-    target = target or infer_format(output_path, reading=False)
-    check_conversion(source or "jsonl", target)  # a bad --to fails before any reading
+    # both formats are settled (and a bad one refused) before anything is read
     source = source or infer_format(input_path, reading=True)
+    target = target or infer_format(output_path, reading=False)
     check_conversion(source, target)
     imported = read_annotations(input_path, source)
     try:

@@ -1,0 +1,176 @@
+"""The public Python API: extract, extract_many, load, and what bad input gets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import skytally
+from skytally.api import split_into_chunks
+from skytally.errors import InputError
+
+BULLETIN = (
+    "Air defence systems on duty destroyed 31 Ukrainian aircraft-type UAVs overnight: "
+    "14 over the Kursk region, 9 over the Bryansk region and 8 over the Oryol region, "
+    "the Russian Ministry of Defence said."
+)
+
+
+def test_extract_returns_typed_events(nlp) -> None:
+    events = skytally.extract(BULLETIN, published="2025-06-01T09:00:00+03:00", nlp=nlp)
+    assert [e.count.value for e in events] == [31, 14, 9, 8]
+    assert all(isinstance(e, skytally.InterceptionEvent) for e in events)
+    total = events[0]
+    assert total.part_of is None and total.place is None
+    assert total.weapon is not None and total.weapon.category is skytally.WeaponCategory.DRONE
+    assert total.claimant is not None and total.claimant.name == "Russian Ministry of Defence"
+    assert total.period is not None
+    assert total.period.start == dt.datetime(2025, 5, 31, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert total.period.end == dt.datetime(2025, 6, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert [e.place.code for e in events[1:]] == ["RU-KRS", "RU-BRY", "RU-ORL"]
+    assert all(e.part_of == 0 for e in events[1:])
+    # breakdowns inherit the total's period and claimant
+    assert all(e.period == total.period and e.claimant == total.claimant for e in events[1:])
+
+
+def test_events_are_immutable(nlp) -> None:
+    event = skytally.extract(BULLETIN, nlp=nlp)[0]
+    with pytest.raises(Exception, match="frozen"):
+        event.count.value = 1  # type: ignore[misc]
+
+
+def test_doc_carries_the_same_events(nlp) -> None:
+    doc = nlp(BULLETIN)
+    assert [e.count.value for e in doc._.events] == [31, 14, 9, 8]
+
+
+def test_published_accepts_date_datetime_and_string(nlp) -> None:
+    for published in ("2025-06-01", dt.date(2025, 6, 1), dt.datetime(2025, 6, 1, 9, 0)):
+        period = skytally.extract(BULLETIN, published=published, nlp=nlp)[0].period
+        assert period is not None and period.end is not None
+        assert period.end.date() == dt.date(2025, 6, 1)
+
+
+def test_without_published_yearless_times_stay_unresolved(nlp) -> None:
+    period = skytally.extract(BULLETIN, nlp=nlp)[0].period
+    assert period is not None
+    assert period.text == "overnight"
+    assert period.start is None and period.end is None
+
+
+def test_empty_text_has_no_events(nlp) -> None:
+    assert skytally.extract("", nlp=nlp) == []
+    assert skytally.extract("   \n\n ", nlp=nlp) == []
+
+
+@pytest.mark.parametrize("bad", [None, 42, b"bytes", ["list"]])
+def test_non_string_text_is_a_type_error(bad: object, nlp) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        skytally.extract(bad, nlp=nlp)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2025-13-01", "01/11/2025", ""])
+def test_invalid_published_names_the_value(bad: str, nlp) -> None:
+    with pytest.raises(ValueError, match="invalid published") as error:
+        skytally.extract(BULLETIN, published=bad, nlp=nlp)
+    assert repr(bad) in str(error.value)
+
+
+def test_extract_many_keeps_order_and_per_text_dates(nlp) -> None:
+    texts = [BULLETIN, "No drones today.", BULLETIN.replace("31", "32").replace("8 over", "9 over")]
+    results = list(
+        skytally.extract_many(texts, published=["2025-06-01", None, "2025-07-01"], nlp=nlp)
+    )
+    assert [len(r) for r in results] == [4, 0, 4]
+    assert results[0][0].period.end.month == 6  # type: ignore[union-attr]
+    assert results[2][0].count.value == 32
+    assert results[2][0].period.end.month == 7  # type: ignore[union-attr]
+
+
+def test_extract_many_with_two_processes_gives_the_same_events(nlp) -> None:
+    texts = [BULLETIN] * 4
+    single = list(skytally.extract_many(texts, published="2025-06-01", nlp=nlp))
+    double = list(skytally.extract_many(texts, published="2025-06-01", nlp=nlp, n_process=2))
+    assert double == single
+
+
+def test_fewer_published_values_than_texts_is_an_error(nlp) -> None:
+    with pytest.raises(InputError, match="fewer published values"):
+        list(skytally.extract_many([BULLETIN, BULLETIN], published=["2025-06-01"], nlp=nlp))
+
+
+def test_chunks_cover_the_text_and_cut_at_paragraphs() -> None:
+    paragraph = "Air defences destroyed 12 drones over the Kursk region. " * 40
+    text = "\n\n".join([paragraph] * 60)
+    chunks = split_into_chunks(text, limit=10_000)
+    assert "".join(chunk for _, chunk in chunks) == text
+    assert all(len(chunk) <= 10_000 for _, chunk in chunks)
+    assert all(text[offset:].startswith(chunk) for offset, chunk in chunks)
+    assert all(chunk.endswith("\n\n") for _, chunk in chunks[:-1])
+
+
+def _long_article(paragraph_count: int) -> str:
+    # distinct claims: the same claim repeated would rightly be reported once
+    return "".join(
+        f"Overnight, air defences destroyed {20 + i} drones: {12 + i} over the Kursk region and 8 "
+        "over the Bryansk region, the ministry said.\n\nOne person was injured.\n\n"
+        for i in range(paragraph_count)
+    )
+
+
+def test_long_text_is_processed_in_chunks_with_exact_offsets(nlp, monkeypatch) -> None:
+    from skytally import api
+
+    monkeypatch.setattr(api, "MAX_CHUNK_CHARS", 2_000)
+    seen_lengths: list[int] = []
+    real_make_doc = nlp.make_doc
+
+    def recording_make_doc(text: str):
+        seen_lengths.append(len(text))
+        return real_make_doc(text)
+
+    monkeypatch.setattr(nlp, "make_doc", recording_make_doc)
+    text = _long_article(200)
+    events = skytally.extract(text, nlp=nlp)
+    assert len(seen_lengths) > 10 and max(seen_lengths) <= 2_000
+    assert len(events) == 3 * 200
+    for event in events:
+        assert text[event.count.start : event.count.end] == event.count.text
+        assert event.place is None or text[event.place.start : event.place.end] == event.place.text
+        assert text[event.sentence.start : event.sentence.end].strip()
+    for event in events:
+        if event.part_of is not None:
+            total = events[event.part_of]
+            # each breakdown points at the total of its own paragraph: 20+i = (12+i) + 8
+            assert total.part_of is None
+            assert event.count.value in (8, total.count.value - 8)
+
+
+@pytest.mark.slow
+def test_ten_megabytes_in_bounded_memory(nlp) -> None:
+    import resource
+
+    text = _long_article(10_000_000 // 140)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    events = skytally.extract(text, nlp=nlp)
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert len(events) == 3 * (10_000_000 // 140)
+    assert events[-1].count.end <= len(text)
+    assert grown_kb < 1_500_000  # the events themselves are most of it
+
+
+def test_load_rejects_paths_that_are_not_pipelines(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        skytally.load(tmp_path / "missing")
+    with pytest.raises(InputError, match="config.cfg"):
+        skytally.load(tmp_path)
+
+
+def test_bundled_model_matches_the_default_pipeline() -> None:
+    bundled = skytally.load()
+    built = skytally.build_pipeline()
+    assert bundled.pipe_names == built.pipe_names
+    assert bundled.config["components"] == built.config["components"]
+    assert skytally.extract(BULLETIN, nlp=bundled) == skytally.extract(BULLETIN, nlp=built)
