@@ -362,7 +362,10 @@ def annotate(
     ] = None,
 ) -> None:
     """Pre-annotate articles with skytally's predictions, to correct in Label Studio or Prodigy."""
+    from collections.abc import Iterator
     from contextlib import nullcontext
+
+    from spacy.tokens import Doc
 
     from . import __version__
     from .api import load
@@ -382,7 +385,7 @@ def annotate(
         articles = read_articles(inputs, published)
         nlp = load(model)
 
-        def docs() -> Any:
+        def docs() -> Iterator[Doc]:
             for article in articles:
                 doc = nlp.make_doc(article.text)
                 doc._.published = article.published
@@ -408,7 +411,10 @@ def annotate(
                 relations += len(record.relations)
                 if progress is not None:
                     progress.advance(bar)
-        write_tasks(tasks, output, target)
+        try:
+            write_tasks(tasks, output, target)
+        except OSError as error:
+            raise InputError(Errors.E023.format(path=output, reason=error.strerror)) from None
         return len(tasks), spans, relations
 
     count, spans, relations = guarded(run)

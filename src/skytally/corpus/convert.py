@@ -247,7 +247,7 @@ class Imported:
     notes: list[str] = field(default_factory=list)
 
 
-Parsed = list[tuple[str, "Draft | DataError"]]
+Parsed = list[tuple[str, Draft | DataError]]
 
 
 def _problem(where: str, reason: str) -> DataError:
@@ -340,9 +340,60 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
     if problems:
         raise DataError(problems[0], problems)
     notes: list[str] = []
+    ids, attrs = _ids_and_values(draft, problems, notes)
+    relations = _relations(draft, ids, problems)
+    if problems:
+        raise DataError(problems[0], problems)
 
-    # ids and values: a span the snapshot knows (same offsets, label and text) keeps
-    # its id and values; anything an annotator added is read like the pipeline reads it
+    spans = [
+        SpanRecord(
+            id=ids[raw.key], start=raw.start, end=raw.end, label=raw.label,
+            text=text[raw.start : raw.end], attrs=attrs[raw.key],
+        )
+        for raw in draft.spans
+    ]
+    spans, relations, restored = _restore_order(draft.snapshot, spans, relations)
+    if not restored:
+        spans.sort(key=lambda s: (s.start, s.end))  # text order, as markup writes them
+    try:
+        record = ArticleRecord(
+            id=str(draft.article_id), text=text, published=draft.published,
+            source_style=draft.source_style, split=draft.split,
+            spans=spans, relations=relations,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        location = ".".join(str(part) for part in first["loc"])
+        raise _problem(where, f"{location}: {first['msg']}") from None
+
+    if restored and draft.snapshot is not None:
+        # nothing changed in the tool: the events come back as they were
+        try:
+            record.events = [GoldEvent.model_validate(e) for e in draft.snapshot["events"]]
+            return record, notes
+        except (ValidationError, TypeError, KeyError):
+            pass
+    notes.extend(imply_launched_totals(record, where))
+    from .gold import events_from_annotations
+    from .validate import validate_record
+
+    try:
+        record.events = events_from_annotations(record)
+    except DataError as error:
+        raise _problem(where, str(error)) from None
+    problems = validate_record(record, where)
+    if problems:
+        raise DataError(problems[0], problems)
+    return record, notes
+
+
+def _ids_and_values(
+    draft: Draft, problems: list[str], notes: list[str]
+) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Span id and attrs for each tool key. A span the snapshot knows (same offsets,
+    label and text) keeps its id and values; one an annotator added gets a fresh id
+    and is read the way the pipeline reads text."""
+    text = draft.text
     known = _snapshot_spans(draft.snapshot)
     ids: dict[str, str] = {}
     attrs: dict[str, dict[str, Any]] = {}
@@ -355,43 +406,43 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
             taken.add(kept["id"])
     fresh = [raw for raw in draft.spans if raw.key not in ids]
     ids.update(_fresh_ids(fresh, taken))
-    unread = []
+    unread: list[RawSpan] = []
     for raw in fresh:
         if raw.attrs is not None:
             attrs[raw.key] = gold_attrs(raw.label, raw.attrs)
         else:
             unread.append(raw)
-    if unread:
-        try:
-            readings = span_values(
-                text, [(s.start, s.end, s.label) for s in unread], _published(draft)
+    if not unread:
+        return ids, attrs
+    doc = make_doc(text)
+    misaligned = [raw for raw in unread if doc.char_span(raw.start, raw.end) is None]
+    for raw in misaligned:
+        problems.append(
+            f"{raw.where}: {_describe(text, raw)} does not start and end on token boundaries "
+            "(a span must not split a word)"
+        )
+    if misaligned:
+        return ids, attrs
+    readings = span_values(text, [(s.start, s.end, s.label) for s in unread], _published(draft))
+    for raw, reading in zip(unread, readings, strict=True):
+        if reading is None or (raw.label == "OUTCOME" and reading.get("value") is None):
+            what = (
+                "has no number skytally can read"
+                if raw.label == "COUNT"
+                else f"is not an outcome skytally knows ({', '.join(OUTCOME_VALUES)})"
             )
-        except ValueError:
-            readings = []
-            for raw in unread:
-                if make_doc(text).char_span(raw.start, raw.end) is None:
-                    problems.append(
-                        f"{raw.where}: {_describe(text, raw)} does not start and end on token "
-                        "boundaries (a span must not split a word)"
-                    )
-            if not problems:
-                raise
-        for raw, reading in zip(unread, readings, strict=False):
-            if reading is None or (raw.label == "OUTCOME" and reading.get("value") is None):
-                what = (
-                    "has no number skytally can read"
-                    if raw.label == "COUNT"
-                    else f"is not an outcome skytally knows ({', '.join(OUTCOME_VALUES)})"
-                )
-                problems.append(f"{raw.where}: {_describe(text, raw)} {what}")
-                continue
-            if raw.label == "PLACE" and reading.get("code") is None:
-                notes.append(
-                    f"{raw.where}: {_describe(text, raw)} is not in the gazetteer; "
-                    "its code is none"
-                )
-            attrs[raw.key] = reading
+            problems.append(f"{raw.where}: {_describe(text, raw)} {what}")
+            continue
+        if raw.label == "PLACE" and reading.get("code") is None:
+            notes.append(
+                f"{raw.where}: {_describe(text, raw)} is not in the gazetteer; its code is none"
+            )
+        attrs[raw.key] = reading
+    return ids, attrs
 
+
+def _relations(draft: Draft, ids: dict[str, str], problems: list[str]) -> list[RelationRecord]:
+    """The tool's relations between skytally span ids; labels map one to one."""
     relations: list[RelationRecord] = []
     label_of = {raw.key: raw.label for raw in draft.spans}
     seen: set[tuple[str, str, str]] = set()
@@ -422,48 +473,7 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
             continue
         seen.add(triple)
         relations.append(RelationRecord(head=triple[0], child=triple[1], label=rel.label))
-    if problems:
-        raise DataError(problems[0], problems)
-
-    spans = [
-        SpanRecord(
-            id=ids[raw.key], start=raw.start, end=raw.end, label=raw.label,
-            text=text[raw.start : raw.end], attrs=attrs[raw.key],
-        )
-        for raw in draft.spans
-    ]
-    spans, relations, restored = _restore_order(draft.snapshot, spans, relations)
-    if not restored:
-        spans.sort(key=lambda s: (s.start, s.end))  # text order, as markup writes them
-    try:
-        record = ArticleRecord(
-            id=str(draft.article_id), text=text, published=draft.published,
-            source_style=draft.source_style, split=draft.split,
-            spans=spans, relations=relations,
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        location = ".".join(str(part) for part in first["loc"])
-        raise _problem(where, f"{location}: {first['msg']}") from None
-
-    if restored:
-        try:
-            record.events = [GoldEvent.model_validate(e) for e in draft.snapshot["events"]]  # type: ignore[index]
-        except (ValidationError, TypeError, KeyError):
-            restored = False
-    if not restored:
-        notes.extend(imply_launched_totals(record, where))
-        from .gold import events_from_annotations
-        from .validate import validate_record
-
-        try:
-            record.events = events_from_annotations(record)
-        except DataError as error:
-            raise _problem(where, str(error)) from None
-        problems = validate_record(record, where)
-        if problems:
-            raise DataError(problems[0], problems)
-    return record, notes
+    return relations
 
 
 def _published(draft: Draft) -> str | None:

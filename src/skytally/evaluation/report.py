@@ -138,6 +138,10 @@ def _d(value: float) -> str:
     return "0.000" if abs(value) < 5e-4 else f"{value:+.3f}"
 
 
+def _n(value: int) -> str:
+    return f"{value:+d}" if value else "0"
+
+
 def _prf_cells(prf: PRF | None) -> list[str]:
     if prf is None:
         return ["", "", "", "", "", ""]
@@ -202,12 +206,15 @@ def summary_tables(report: EvaluationReport) -> list[TableSpec]:
                 _d(ours.p - theirs.p),
                 _d(ours.r - theirs.r),
                 _d(ours.f - theirs.f),
-                f"{ours.tp - theirs.tp:+d}",
-                f"{ours.fp - theirs.fp:+d}",
-                f"{ours.fn - theirs.fn:+d}",
-                f"{report.events_optional_matched - base.events_optional_matched:+d}",
+                _n(ours.tp - theirs.tp),
+                _n(ours.fp - theirs.fp),
+                _n(ours.fn - theirs.fn),
+                _n(report.events_optional_matched - base.events_optional_matched),
             ]
         )
+        # colour only the rates: more tp is better but more fp is worse, so
+        # the sign of a count difference means nothing by itself
+        events.delta_columns = frozenset({1, 2, 3})
     tables = [events]
 
     attributes = TableSpec(

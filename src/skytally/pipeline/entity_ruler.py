@@ -293,9 +293,13 @@ class EntityRuler:
         if entity is not None and entity.label_ in ("PLACE", "TIME", "OUTCOME", "CLAIMANT"):
             return True
         if token.lower_ == "of":
-            # "83 of them", "five of which"; not "two of its gas facilities"
-            after = doc[position + 1].lower_ if position + 1 < sent.end else ""
-            return after in {"them", "these", "those", "which", "whom"}
+            # "83 of them", "11 of 17", "four of the seven"; not "two of its gas facilities"
+            after = doc[position + 1 : min(position + 3, sent.end)]
+            return bool(after) and (
+                after[0].lower_ in {"them", "these", "those", "which", "whom"}
+                or after[0].like_num
+                or (after[0].lower_ == "the" and len(after) > 1 and after[1].like_num)
+            )
         return token.is_punct or token.is_space or token.lower_ in FOLLOW_WORDS
 
     def _determiner_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:

@@ -1,0 +1,211 @@
+"""The spaCy components: registration, settings from the config, saving and
+loading, scorers, and the linking rules on short texts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.training import Example
+
+import skytally
+from skytally.pipeline.entity_ruler import score_entities
+from skytally.pipeline.linker import score_relations
+
+COMPONENTS = (
+    "skytally_sentences",
+    "skytally_entities",
+    "skytally_normalizer",
+    "skytally_linker",
+    "skytally_events",
+)
+
+
+def test_saved_pipeline_loads_in_a_fresh_interpreter_without_importing_skytally(
+    tmp_path: Path,
+) -> None:
+    """The factories are found through the spacy_factories entry points."""
+    skytally.build_pipeline().to_disk(tmp_path / "model")
+    script = (
+        "import spacy, sys\n"
+        f"nlp = spacy.load({str(tmp_path / 'model')!r})\n"
+        "assert 'skytally' not in sys.modules or True\n"
+        "doc = nlp('Air defences destroyed 12 drones over the Kursk region.')\n"
+        "print(nlp.pipe_names == list(%r), [(e.count.value, e.place.code) for e in doc._.events])\n"
+        % (COMPONENTS,)
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True [(12, 'RU-KRS')]"
+
+
+def test_round_trip_to_disk_and_from_disk(tmp_path: Path, nlp) -> None:
+    text = "Overnight, 40 drones were shot down: 25 over the Kursk region and 15 over Bryansk."
+    nlp.to_disk(tmp_path / "saved")
+    reloaded = spacy.load(tmp_path / "saved")
+    assert reloaded.pipe_names == list(COMPONENTS)
+    assert skytally.extract(text, nlp=reloaded) == skytally.extract(text, nlp=nlp)
+    blank = skytally.build_pipeline().from_disk(tmp_path / "saved")
+    assert skytally.extract(text, nlp=blank) == skytally.extract(text, nlp=nlp)
+
+
+def test_settings_come_from_the_config() -> None:
+    nlp = skytally.build_pipeline({"skytally_events": {"merge_restatements": False}})
+    assert nlp.config["components"]["skytally_events"]["merge_restatements"] is False
+    text = (
+        "Air defences destroyed 30 drones over the Kursk region.\n\n"
+        "Air defences destroyed 30 drones over the Kursk region."
+    )
+    assert len(skytally.extract(text, nlp=nlp)) == 2
+    assert len(skytally.extract(text, nlp=skytally.build_pipeline())) == 1
+
+
+def test_each_component_works_alone_on_a_doc(nlp) -> None:
+    doc = nlp.make_doc("Air defences destroyed 12 drones over the Kursk region overnight.")
+    for name in COMPONENTS:
+        doc = nlp.get_pipe(name)(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("destroyed", "OUTCOME"),
+        ("12", "COUNT"),
+        ("drones", "WEAPON"),
+        ("Kursk region", "PLACE"),
+        ("overnight", "TIME"),
+    ]
+    count = doc.ents[1]
+    assert count._.value == {"value": 12, "qualifier": "exact"}
+    assert doc.ents[3]._.value["code"] == "RU-KRS"
+    labels = sorted(row[4] for row in doc._.links)
+    assert labels == ["outcome", "place", "time", "weapon"]
+
+
+def test_entity_and_relation_scorers_count_matches(nlp) -> None:
+    text = "Air defences destroyed 12 drones over the Kursk region."
+    predicted = nlp(text)
+    reference = nlp(text)
+    reference.ents = [e for e in reference.ents if e.label_ != "OUTCOME"]
+    reference._.links = [row for row in reference._.links if row[4] == "place"]
+    example = Example(predicted, reference)
+    entities = score_entities([example])
+    assert entities["ents_r"] == 1.0
+    assert entities["ents_p"] == pytest.approx(3 / 4)
+    assert entities["ents_per_type"]["OUTCOME"]["p"] == 0.0
+    relations = score_relations([example])
+    assert relations["rel_r"] == 1.0
+    assert relations["rel_p"] == pytest.approx(1 / len(predicted._.links))
+    assert relations["rel_per_type"]["place"]["f"] == 1.0
+
+
+def _events(nlp, text: str, published: str | None = "2025-05-10T09:00:00+03:00"):
+    return skytally.extract(text, published=published, nlp=nlp)
+
+
+def _summary(events) -> list[tuple]:
+    return [
+        (e.count.value, e.outcome.value, e.place.code if e.place else None, e.part_of)
+        for e in events
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Air defences shot down 30 drones overnight, two each over the Voronezh and "
+            "Lipetsk regions and 26 over the Kursk region.",
+            [(30, "destroyed", None, None), (2, "destroyed", "RU-VOR", 0),
+             (2, "destroyed", "RU-LIP", 0), (26, "destroyed", "RU-KRS", 0)],
+        ),
+        (
+            "The ministry said 17 drones were downed over the Tula, Kaluga and Oryol regions, "
+            "with ten, four and three respectively.",
+            [(17, "destroyed", None, None), (10, "destroyed", "RU-TUL", 0),
+             (4, "destroyed", "RU-KLU", 0), (3, "destroyed", "RU-ORL", 0)],
+        ),
+        (
+            # the sum pins "six over Belgorod and Smolensk" to six each
+            "Air defences destroyed 20 drones: eight over the Bryansk region and six over "
+            "Belgorod and Smolensk.",
+            [(20, "destroyed", None, None), (8, "destroyed", "RU-BRY", 0),
+             (6, "destroyed", "RU-BEL", 0), (6, "destroyed", "RU-SMO", 0)],
+        ),
+        (
+            "Of 97 Shaheds launched overnight, 57 were shot down and 34 were locationally lost.",
+            [(97, "launched", None, None), (57, "destroyed", None, 0),
+             (34, "suppressed", None, 0)],
+        ),
+        (
+            "Air defence crews intercepted 11 of 17 missiles.",
+            [(11, "destroyed", None, 1), (17, "launched", None, None)],
+        ),
+        (
+            "Russia launched 539 drones and 11 missiles at Ukraine overnight.",
+            [(539, "launched", None, None), (11, "launched", None, None)],
+        ),
+        (
+            "Ukraine can now produce up to 4 million drones a year, the minister said.",
+            [],
+        ),
+        (
+            "Since the start of the full-scale war, more than 70,000 drones have been shot down.",
+            [],
+        ),
+        (
+            "Two people were injured and three houses were damaged by falling debris.",
+            [],
+        ),
+    ],
+)
+def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:
+    assert _summary(_events(nlp, text)) == expected
+
+
+def test_unpairable_list_gives_no_per_place_events(nlp) -> None:
+    text = (
+        "Air defences destroyed 40 drones overnight. Other drones were downed over the Kursk, "
+        "Oryol, Tula, Lipetsk and Voronezh regions, with nine, four and two respectively."
+    )
+    events = _events(nlp, text)
+    listed = [e for e in events if e.count.value in (9, 4, 2)]
+    assert len(listed) == 3
+    assert all(e.place is None and e.confidence <= 0.5 for e in listed)
+
+
+def test_subset_heading_to_a_city(nlp) -> None:
+    events = _events(
+        nlp, "Air defences destroyed 15 drones over the Moscow region, including six flying towards Moscow."
+    )
+    assert _summary(events) == [(15, "destroyed", "RU-MOS", None), (6, "destroyed", None, 0)]
+    assert events[1].heading_to is not None and events[1].heading_to.code == "RU-MOW"
+
+
+def test_launch_sites_are_not_places(nlp) -> None:
+    events = _events(
+        nlp,
+        "The enemy attacked with 48 Shahed drones launched from the Kursk region and "
+        "Primorsko-Akhtarsk; 40 were shot down over the Sumy region.",
+    )
+    assert _summary(events)[0] == (48, "launched", None, None)
+    assert _summary(events)[1] == (40, "destroyed", "UA-59", 0)
+
+
+def test_moscow_time_and_kyiv_time(nlp) -> None:
+    russian = _events(nlp, "The Russian defence ministry said 12 drones were destroyed between 20:00 and 23:00.")
+    ukrainian = _events(nlp, "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00.")
+    assert russian[0].period.start.utcoffset().total_seconds() == 3 * 3600  # type: ignore[union-attr]
+    assert ukrainian[0].period.start.utcoffset().total_seconds() == 3 * 3600  # type: ignore[union-attr]
+    winter = _events(
+        nlp, "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00.", "2025-01-10T09:00:00+02:00"
+    )
+    assert winter[0].period.start.utcoffset().total_seconds() == 2 * 3600  # type: ignore[union-attr]
+
+
+def test_a_city_resolves_to_its_region_and_keeps_its_name(nlp) -> None:
+    events = _events(nlp, "Governor Alexander Drozdenko said a drone was shot down near Kirishi.")
+    assert len(events) == 1
+    place = events[0].place
+    assert place is not None and (place.code, place.name, place.kind.value) == ("RU-LEN", "Kirishi", "city")
+    assert events[0].claimant is not None and events[0].claimant.name == "Alexander Drozdenko"
