@@ -69,20 +69,36 @@ def _payload(
     text = str(value)
 
     def place_of(code: str) -> dict[str, Any]:
-        return {"text": code, "start": 200, "end": 200 + len(code), "code": code,
-                "name": code, "kind": "region"}
+        return {
+            "text": code,
+            "start": 200,
+            "end": 200 + len(code),
+            "code": code,
+            "name": code,
+            "kind": "region",
+        }
 
     return {
-        "count": {"text": text, "start": start, "end": start + len(text), "value": value,
-                  "qualifier": qualifier},
+        "count": {
+            "text": text,
+            "start": start,
+            "end": start + len(text),
+            "value": value,
+            "qualifier": qualifier,
+        },
         "outcome": outcome,
         "place": place_of(place) if place else None,
         "heading_to": place_of(heading_to) if heading_to else None,
         "weapon": {"text": "drones", "start": 300, "end": 306, "category": weapon}
         if weapon
         else None,
-        "period": {"text": period[0], "text_start": 400, "text_end": 400 + len(period[0]),
-                   "start": period[1], "end": period[2]}
+        "period": {
+            "text": period[0],
+            "text_start": 400,
+            "text_end": 400 + len(period[0]),
+            "start": period[1],
+            "end": period[2],
+        }
         if period
         else None,
         "part_of": part_of,
@@ -103,8 +119,17 @@ def gold(
     qualifier: str = "exact",
     heading_to: str | None = None,
 ) -> GoldEvent:
-    payload = _payload(value, outcome, place, start, part_of=part_of, period=period,
-                       weapon=weapon, qualifier=qualifier, heading_to=heading_to)
+    payload = _payload(
+        value,
+        outcome,
+        place,
+        start,
+        part_of=part_of,
+        period=period,
+        weapon=weapon,
+        qualifier=qualifier,
+        heading_to=heading_to,
+    )
     return GoldEvent.model_validate({**payload, "optional": optional})
 
 
@@ -120,8 +145,17 @@ def pred(
     qualifier: str = "exact",
     heading_to: str | None = None,
 ) -> InterceptionEvent:
-    payload = _payload(value, outcome, place, start, part_of=part_of, period=period,
-                       weapon=weapon, qualifier=qualifier, heading_to=heading_to)
+    payload = _payload(
+        value,
+        outcome,
+        place,
+        start,
+        part_of=part_of,
+        period=period,
+        weapon=weapon,
+        qualifier=qualifier,
+        heading_to=heading_to,
+    )
     return InterceptionEvent.model_validate({**payload, "confidence": 0.9})
 
 
@@ -162,8 +196,13 @@ def test_any_key_difference_is_a_miss_and_a_false_positive(
 
 def test_key_ignores_weapon_qualifier_period_and_claimant() -> None:
     g = gold(45, place="RU-BEL", weapon="drone", qualifier="exact")
-    p = pred(45, place="RU-BEL", weapon="missile", qualifier="more_than",
-             period=("overnight", at(1, 23), at(2, 7)))
+    p = pred(
+        45,
+        place="RU-BEL",
+        weapon="missile",
+        qualifier="more_than",
+        period=("overnight", at(1, 23), at(2, 7)),
+    )
     assert scores([g], [p]).tp == 1
 
 
@@ -192,8 +231,10 @@ def test_duplicate_prediction_is_a_false_positive() -> None:
 
 
 def test_matching_is_one_to_one() -> None:
-    s = scores([gold(2, place="RU-VOR", start=10), gold(2, place="RU-VOR", start=90)],
-               [pred(2, place="RU-VOR", start=10)])
+    s = scores(
+        [gold(2, place="RU-VOR", start=10), gold(2, place="RU-VOR", start=90)],
+        [pred(2, place="RU-VOR", start=10)],
+    )
     assert (s.tp, s.fp, s.fn) == (1, 0, 1)
 
 
@@ -238,10 +279,16 @@ def test_part_of_missing_or_extra_is_wrong() -> None:
 def test_part_of_to_a_parent_read_each_accepts_either_event_of_that_count() -> None:
     # "two each over Voronezh and Crimea" is two gold events of one count;
     # a breakdown's part_of names the first, the prediction the second
-    golds = [gold(2, "destroyed", "RU-VOR", 0), gold(2, "destroyed", "UA-43", 0),
-             gold(1, "destroyed", "UA-43", 20, part_of=0)]
-    preds = [pred(2, "destroyed", "UA-43", 0), pred(2, "destroyed", "RU-VOR", 0),
-             pred(1, "destroyed", "UA-43", 20, part_of=0)]
+    golds = [
+        gold(2, "destroyed", "RU-VOR", 0),
+        gold(2, "destroyed", "UA-43", 0),
+        gold(1, "destroyed", "UA-43", 20, part_of=0),
+    ]
+    preds = [
+        pred(2, "destroyed", "UA-43", 0),
+        pred(2, "destroyed", "RU-VOR", 0),
+        pred(1, "destroyed", "UA-43", 20, part_of=0),
+    ]
     match = match_events(golds, preds)
     assert len(match.pairs) == 3
     assert attribute_agreement(golds, preds, match)["part_of"][2] is True
@@ -314,8 +361,16 @@ def test_attribute_accuracies_over_found_events_only() -> None:
     overnight = ("overnight", at(1, 23), at(2, 7))
     golds = [
         gold(36, start=0, weapon="drone", period=overnight),
-        gold(20, "destroyed", "RU-KRS", 10, part_of=0, weapon="drone", period=overnight,
-             heading_to="RU-MOW"),
+        gold(
+            20,
+            "destroyed",
+            "RU-KRS",
+            10,
+            part_of=0,
+            weapon="drone",
+            period=overnight,
+            heading_to="RU-MOW",
+        ),
         gold(7, start=30, weapon="missile"),  # missed: in no attribute total
     ]
     preds = [
@@ -326,7 +381,11 @@ def test_attribute_accuracies_over_found_events_only() -> None:
     counts = summary["events_attribute_counts"]
     assert {name: c["total"] for name, c in counts.items()} == dict.fromkeys(counts, 2)
     assert {name: c["correct"] for name, c in counts.items()} == {
-        "weapon": 1, "qualifier": 1, "heading_to": 1, "period": 1, "part_of": 2,
+        "weapon": 1,
+        "qualifier": 1,
+        "heading_to": 1,
+        "period": 1,
+        "part_of": 2,
     }
     assert summary["events_attribute_accuracy"]["weapon"] == 0.5
     assert (summary["events_tp"], summary["events_fp"], summary["events_fn"]) == (2, 0, 1)
@@ -403,7 +462,8 @@ def test_evaluate_end_to_end(result: EvaluationResult) -> None:
     assert by_article["eval-002"].fn >= 1 and by_article["eval-002"].fp >= 1
     wrong_number = [e for e in result.errors if e.article == "eval-002"]
     assert {(e.kind, e.cause) for e in wrong_number} >= {
-        ("missed", "wrong number"), ("spurious", "wrong number"),
+        ("missed", "wrong number"),
+        ("spurious", "wrong number"),
     }
     assert all(e.where.endswith(":2") for e in wrong_number)
     assert "12 drones were shot down" in wrong_number[0].sentence
@@ -471,6 +531,10 @@ def test_render_article_text_marks_and_keeps_words() -> None:
         assert label in markup
     assert "drones," in markup  # no token split where no mark needs it
     assert "Nobody was hurt." in markup
+    # no space slipped in between a mark and the full stop after it
+    assert re.search(r"</span>\.", markup) and not re.search(r"</span>\s+\.", markup)
+    # the label classes the page's CSS uses to keep status labels legible
+    assert 'class="mark-label mark-MISSED"' in markup and "mark-PLACE" in markup
 
 
 def test_html_report_is_self_contained(result: EvaluationResult, eval_runs: list[Any]) -> None:
@@ -501,8 +565,15 @@ def test_cli_prints_the_tables(eval_data: Path) -> None:
     run = runner.invoke(app, ["evaluate", str(eval_data), "--errors", "3"])
     assert run.exit_code == 0, run.output
     out = run.stdout
-    for title in ("Events", "Event attributes", "Entities", "Relations on predicted entities",
-                  "Relations on gold entities", "Errors by cause", "errors"):
+    for title in (
+        "Events",
+        "Event attributes",
+        "Entities",
+        "Relations on predicted entities",
+        "Relations on gold entities",
+        "Errors by cause",
+        "errors",
+    ):
         assert title in out
     for word in ("part_of", "period", "COUNT", "claimant", "wrong number", "eval-002"):
         assert word in out
@@ -516,9 +587,21 @@ def test_cli_writes_json_and_html(eval_data: Path, tmp_path: Path) -> None:
     )
     assert run.exit_code == 0, run.output
     report = json.loads(json_path.read_text())
-    for key in ("data", "model", "articles", "entities", "entities_per_label", "relations",
-                "relations_per_label", "relations_on_gold_entities", "events",
-                "events_optional_matched", "attributes", "per_article", "errors"):
+    for key in (
+        "data",
+        "model",
+        "articles",
+        "entities",
+        "entities_per_label",
+        "relations",
+        "relations_per_label",
+        "relations_on_gold_entities",
+        "events",
+        "events_optional_matched",
+        "attributes",
+        "per_article",
+        "errors",
+    ):
         assert key in report
     assert report["articles"] == 3 and report["baseline"] is None
     assert EvaluationResult.model_validate(report).events.tp == report["events"]["tp"]
@@ -532,8 +615,17 @@ def test_cli_baseline_rules_and_sweep(eval_data: Path, tmp_path: Path) -> None:
     json_path = tmp_path / "r.json"
     run = runner.invoke(
         app,
-        ["evaluate", str(eval_data), "--model", "rules", "--baseline", "rules", "--sweep",
-         "-o", str(json_path)],
+        [
+            "evaluate",
+            str(eval_data),
+            "--model",
+            "rules",
+            "--baseline",
+            "rules",
+            "--sweep",
+            "-o",
+            str(json_path),
+        ],
     )
     assert run.exit_code == 0, run.output
     assert "baseline: rules" in run.stdout

@@ -908,3 +908,21 @@ def test_dateparser_reads_only_the_isolated_date_part(monkeypatch) -> None:
         "2025-11-30T20:00:00+03:00",
         "2025-11-30T23:30:00+03:00",
     )
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["Tonight", "this night", "Over the past night", "during the past night",
+     "In the course of the past night"],
+)
+def test_morning_report_nights_are_the_past_night(expression: str) -> None:
+    """A governor's "Tonight, air defence destroyed..." posted in the morning."""
+    from skytally.times import MOSCOW, find_time_expressions, resolve_period
+
+    text = f"{expression}, air defence destroyed two drones."
+    assert find_time_expressions(text) == [(0, len(expression))]
+    start, end = resolve_period(expression, published="2025-09-14T07:50:00+03:00", tz=MOSCOW)
+    assert (start.isoformat(), end.isoformat()) == (
+        "2025-09-13T23:00:00+03:00",
+        "2025-09-14T07:00:00+03:00",
+    )

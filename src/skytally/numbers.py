@@ -1,9 +1,11 @@
 """Cardinal counts in news text: "98", "1,200", "forty-five", "more than a dozen".
 
-`find_numbers` scans a whole text with one compiled regex plus constant-size
-context checks per candidate, so it runs in linear time; quantulum3 is never
-run on the whole text. `parse_count` reads one isolated count phrase and may
-fall back to quantulum3 for wordings the fast path cannot read.
+`find_numbers` tokenises the text with a trivial regex, runs one compiled,
+anchored scanner regex only at words that can begin a count, and checks a
+bounded context around each hit, so it runs in linear time; quantulum3 is
+never run on the whole text. `parse_count` reads one isolated count phrase and
+falls back to quantulum3 (imported lazily, results cached) only for wordings
+the fast path cannot read ("twenty one hundred", "one and a half thousand").
 
 Readings a user should know about (they follow docs/conventions.md, Counts):
 
@@ -35,6 +37,13 @@ Readings a user should know about (they follow docs/conventions.md, Counts):
 * Years: a bare four-digit number from 1900 to 2099 is a year. It is read as a
   count only after a bound and before a word that looks like a plural noun
   ("more than 2000 drones"); write-ups such as "2,000" or "2 000" are always counts.
+
+`parse_count` takes a phrase already known to be a count, so a four-digit number
+there is a count ("2000"). Besides everything `find_numbers` reads it knows
+"a" / "an" / "single" / "a single" / "another" -> 1, "both" / "a pair of" -> 2, and
+"nine out of nine" / "9 of 9" -> 9 (the first number). Vague quantities ("dozens",
+"several", "many", "hundreds", "scores of", "a few") and phrases whose number is a
+time, a model name or a date give None.
 """
 
 from __future__ import annotations
@@ -130,7 +139,8 @@ _AT_LEAST = (
 )
 _AT_MOST = (
     r"(?:up\s+to|as\s+many\s+as|no\s+more\s+than|not\s+more\s+than|at\s+most|a\s+maximum\s+of"
-    r"|(?:just|slightly|a\s+little)\s+(?:under|below)|(?:just\s+|slightly\s+)?(?:fewer|less)\s+than)"
+    r"|(?:just|slightly|a\s+little)\s+(?:under|below)"
+    r"|(?:just\s+|slightly\s+)?(?:fewer|less)\s+than)"
 )
 _APPROX = (
     r"(?:approximately|approx\.|roughly|just\s+about|about|around|some|nearly|almost"
@@ -195,7 +205,8 @@ _UNITS_AFTER = (
     r"|a\.?m\.?|p\.?m\.?|o'clock|o’clock|gmt|utc|msk)\b"
 )
 # Checked at the end of a candidate (case-insensitive except the month names).
-_AFTER_UNIT = re.compile(rf"[ \u00a0]?(?i:{_UNITS_AFTER})(?![\w/])")
+# Not before a hyphen: "5 Mi-8 helicopters", "45 T-72 tanks" are counts, not miles or tonnes.
+_AFTER_UNIT = re.compile(rf"[ \u00a0]?(?i:{_UNITS_AFTER})(?![\w/\-‑])")
 _AFTER_MONTH = re.compile(
     rf"(?:\s*(?:-|–|—|to|and|or|/)\s*\d{{1,2}}(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?{_MONTH}"
 )
@@ -504,12 +515,13 @@ _VAGUE = re.compile(
     re.IGNORECASE,
 )
 _BOUND_ONLY = re.compile(
-    rf"(?:(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})|(?P<approx>{_APPROX}))\s+",
+    rf"(?:(?P<more>{_MORE})|(?P<atleast>{_AT_LEAST})|(?P<atmost>{_AT_MOST})"
+    rf"|(?P<approx>{_APPROX}))\s+",
     re.IGNORECASE,
 )
 _LEADING_NOISE = re.compile(r"(?:the|a\s+total\s+of|total\s+of|all|just|only|another)\s+", re.I)
 _TAIL_OF_NUMBER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?\S+", re.IGNORECASE)
-_NUMBERISH = re.compile(rf"\d|{_alt(list(_SMALL) + list(_SCALE) + ['dozen', 'half'])}", re.I)
+_NUMBERISH = re.compile(rf"\d|\b{_alt([*_SMALL, *_SCALE, 'dozen', 'half'])}", re.I)
 _ACCEPTED_UNITS = {"dimensionless": 1, "dozen": 12, "pair": 2}
 
 

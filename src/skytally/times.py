@@ -149,8 +149,8 @@ _NIGHT_OF = rf"{_NIGHT_LEAD}night{_S}(?:of|from|between)(?={_S}{_DATEISH})"
 _NIGHT_TO = rf"{_NIGHT_LEAD}night{_S}(?:to|into|before|leading{_S}(?:up{_S})?to)(?={_S}{_DATEISH})"
 _OVERNIGHT_PREP = rf"overnight{_S}(?:on|into|to|of|from|between)(?={_S}{_DATEISH})"
 _NIGHT_BARE = (
-    rf"(?:overnight|(?:late{_S})?last{_S}night"
-    rf"|(?:during|in|over|through|throughout){_S}the{_S}night)\b"
+    rf"(?:overnight|(?:late{_S})?last{_S}night|tonight|this{_S}night"
+    rf"|(?:during|in|over|through|throughout|in{_S}the{_S}course{_S}of){_S}the{_S}(?:past{_S})?night)\b"
 )
 _EARLY = (
     rf"(?:(?:(?:in|during){_S})?(?:the{_S})?early{_S}(?:morning{_S})?hours{_S}of"
@@ -453,7 +453,7 @@ _MONTH_WORDS = frozenset(_MONTH_NAMES) | {m[:3] for m in _MONTH_NAMES} | {"sept"
 _START_WORDS = (
     _MONTH_WORDS
     | frozenset(_WEEKDAY_NAMES)
-    | {"night", "overnight", "yesterday", "today", "noon", "midday", "mid", "midnight"}
+    | {"night", "overnight", "tonight", "yesterday", "today", "noon", "midday", "mid", "midnight"}
 )
 _TAIL_WORDS = frozenset(
     {"past", "previous", "preceding", "morning", "afternoon", "evening", "weekend", "month"}
@@ -462,7 +462,7 @@ _TAIL_WORDS = frozenset(
 )
 _LEAD_WORDS = frozenset(
     {"the", "in", "on", "at", "for", "within", "over", "during", "through", "throughout"}
-    | {"this", "last", "late", "early"}
+    | {"this", "last", "late", "early", "past", "course", "of"}
 )
 _AFTER_NUMBER = _MONTH_WORDS | {
     *("am", "pm", "a", "p", "hrs", "hr", "hours", "gmt", "utc", "msk", "noon"),
@@ -477,10 +477,11 @@ _BY_WORD = {
     **dict.fromkeys(_WEEKDAY_NAMES, _grammar("date", "wd")),
     **dict.fromkeys(("yesterday", "today"), _grammar("rel")),
     **dict.fromkeys(("noon", "midday", "mid", "midnight"), _grammar("clock")),
-    "night": _grammar("night_of", "night_to"),
+    "night": _grammar("night_of", "night_to", "night_bare"),
     "overnight": _grammar("overnight_prep", "night_bare"),
+    "tonight": _grammar("night_bare"),
 }
-_MAX_LEADS = 4
+_MAX_LEADS = 6
 _NUMBER_JOINERS = frozenset(":.-–—/")
 _MAX_BLANKS = 6  # the widest _S
 

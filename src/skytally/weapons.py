@@ -92,54 +92,6 @@ def _alt(patterns: list[str]) -> str:
     return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
 
 
-def _trie(words: list[str]) -> str:
-    """One pattern for many lower-case kind words, with shared prefixes factored out.
-
-    A flat alternation of some 170 words is tried word by word at every position; the trie
-    form only descends into branches whose first letter matches, several times faster.
-    "-" in a word also matches a space or nothing ("fixed-wing", "fixed wing"), " " matches
-    1-3 whitespace characters.
-    """
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def symbol(char: str) -> str:
-        return {"-": "[-‑ ]?", " ": r"\s{1,3}"}.get(char, re.escape(char))
-
-    def emit(node: dict[str, dict]) -> str:
-        branches = [symbol(char) + emit(child) for char, child in sorted(node.items()) if char]
-        if not branches:
-            return ""
-        group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" in node:  # a word ends here: try the longer words first, as `?` is greedy
-            return f"(?:{group})?"
-        return group
-
-    return emit(root)
-
-
-def _alt(patterns: list[str]) -> str:
-    return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
-
-
-def _alt_by_first_char(patterns: list[str]) -> str:
-    """Like `_alt`, but patterns that start with the same literal character are grouped
-    behind a one-character lookahead, so a group is skipped at once when it cannot match."""
-    groups: dict[str, list[str]] = {}
-    rest: list[str] = []
-    for pattern in patterns:
-        if pattern[0].isalnum():
-            groups.setdefault(pattern[0], []).append(pattern)
-        else:
-            rest.append(pattern)
-    parts = [f"(?={char}){_alt(group)}" for char, group in sorted(groups.items())]
-    return "(?:" + "|".join([*parts, *rest]) + ")"
-
-
 _KIND_WORDS = [
     "fixed-wing", "aircraft type", "airplane type", "plane type", "helicopter type",
     "attack", "strike", "kamikaze", "suicide", "one-way", "long-range", "medium-range",
@@ -219,8 +171,9 @@ _GENERIC_HEADS = [
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
 _SEP = r"\s{1,3}"
-# At most five kind words and short gaps: a phrase is at most _MAX_PHRASE characters long,
-# which bounds both the backtracking per start and how far back from a head it can begin.
+# At most five kind words, separated by 1-3 whitespace characters: this bounds the
+# backtracking per start, and lets `_phrase_starts` find every possible start by walking
+# back a few words from a head.
 _PHRASE = re.compile(
     rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
     re.IGNORECASE,
@@ -252,6 +205,7 @@ _NAMED_HEAD_FIRST = frozenset(
     }
 )
 _LETTERS = re.compile(r"[A-Za-z]*")
+_JOINERS = frozenset("_-‑/")  # characters a phrase cannot start right after
 _MAX_CHAIN = 10  # words before a head that can belong to its phrase
 _KIND_PARTS = frozenset(
     part
@@ -336,9 +290,9 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
     for pattern, category in (
         (r"usvs?|uuvs?|boats?|vessels?|magura.*|bab(?:y|ies)", WeaponCategory.NAVAL_DRONE),
         (
-            r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?|shahed.*|geran.*|gerberas?"
-            r"|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*|l[iy]uty[iy]s?|italmas|molniyas?"
-            r"|uj[-‑]\d+s?",
+            r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
+            r"|shahed.*|geran.*|gerberas?|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*"
+            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?",
             WeaponCategory.DRONE,
         ),
         (
@@ -472,9 +426,6 @@ def _last_start(text: str, start: int, end: int) -> tuple[int, bool]:
     return start, False
 
 
-_JOINERS = frozenset("_-‑/")
-
-
 def _could_be_kind(word: str) -> bool:
     """Cheap over-approximation of "this word can be part of a modifier"."""
     lowered = word.lower()
@@ -511,7 +462,8 @@ def _head_starts(text: str) -> Iterator[int]:
     for token in _TOKEN.finditer(text):
         word = token.group()
         if word.lower() not in _GENERIC_HEAD_FIRST:
-            letters = _LETTERS.match(word).group()  # type: ignore[union-attr]
+            match = _LETTERS.match(word)
+            letters = match.group() if match else ""
             if not (
                 letters in _NAMED_HEAD_FIRST
                 or (letters.endswith("s") and letters[:-1] in _NAMED_HEAD_FIRST)

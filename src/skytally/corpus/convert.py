@@ -282,7 +282,7 @@ def _check_spans(draft: Draft) -> list[str]:
                 f"({len(text)} characters)"
             )
         if raw.key in keys:
-            problems.append(f"{raw.where}: span id {raw.key!r} is used twice")
+            problems.append(f"{raw.where}: span {raw.key!r} is given twice")
         keys.add(raw.key)
     if problems:
         return problems
@@ -630,7 +630,7 @@ def _prodigy_draft(task: dict[str, Any], where: str, path: Path) -> Draft:
     line = where.rsplit(":", 1)[1]
     draft = Draft(
         where=where, text=text, snapshot=_snapshot_of(task.get(SNAPSHOT_KEY)),
-        **_meta_fields(meta, where, f"{path.stem}-{line}"),  # type: ignore[arg-type]
+        **_meta_fields(meta, where, f"{path.stem}-{line}"),
     )
     spans = task.get("spans") or []
     if not isinstance(spans, list):
@@ -799,7 +799,7 @@ def _labelstudio_draft(
     task_id = task.get("id", index)
     draft = Draft(
         where=where, text=data["text"], snapshot=_snapshot_of(data.get(SNAPSHOT_KEY)),
-        **_meta_fields(data, where, f"{path.stem}-{task_id}"),  # type: ignore[arg-type]
+        **_meta_fields(data, where, f"{path.stem}-{task_id}"),
     )
     ignored: dict[str, int] = {}
     for number, item in enumerate(chosen.get("result") or []):

@@ -491,7 +491,6 @@ def threshold_sweep(
     return rows
 
 
-
 class ComparisonResult(BaseModel):
     """A model and a baseline scored on the same articles."""
 

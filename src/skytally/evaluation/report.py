@@ -25,9 +25,10 @@ from rich.table import Table
 from spacy import displacy
 from spacy.displacy import templates as displacy_templates
 
-from ..schema import GoldEvent, InterceptionEvent
+from ..schema import GoldEvent, InterceptionEvent, Place
 from .evaluate import (
     PRF,
+    ArticleCounts,
     ArticleRun,
     BootstrapResult,
     EvaluationResult,
@@ -571,13 +572,24 @@ def _pieces(text: str, start: int, end: int, cuts: set[int]) -> list[tuple[int, 
     return pieces
 
 
-#: displaCy's own span templates with the whitespace between their tags
-#: removed: the stock one puts a space after every marked token, so
-#: "Kursk region, 13" came out as "Kursk region , 13"
+#: displaCy's span templates, changed in two ways. The token template loses
+#: the whitespace between its tags: the stock one puts a space after every
+#: marked token, so "Kursk region, 13" came out as "Kursk region , 13". The
+#: label box gets a class per label (`mark-MISSED`) instead of its inline
+#: `top` and `z-index`, so STYLE can draw evidence labels under their line
+#: and status labels on top: a status label is wider than a short count
+#: ("12") and used to be hidden by the label of the next word ("drones").
 SPAN_TEMPLATES: dict[str, str] = {
     "span": re.sub(r"\s*\n\s*", "", displacy_templates.TPL_SPAN),
     "slice": displacy_templates.TPL_SPAN_SLICE,
-    "start": displacy_templates.TPL_SPAN_START,
+    "start": (
+        '<span style="background: {bg}; top: {top_offset}px; height: 4px; '
+        "border-top-left-radius: 3px; border-bottom-left-radius: 3px; left: -1px; "
+        'width: calc(100% + 2px); position: absolute;">'
+        '<span class="mark-label mark-{label}" style="background: {bg}; color: #000; '
+        "padding: 2px 3px; position: absolute; font-size: 0.6em; font-weight: bold; "
+        'line-height: 1; border-radius: 3px; white-space: nowrap">{label}{kb_link}</span></span>'
+    ),
 }
 
 
@@ -666,7 +678,7 @@ def _legend() -> str:
     return f'<ul class="legend">{items}</ul>'
 
 
-def _place_text(place: Any) -> str:
+def _place_text(place: Place | None) -> str:
     return f"“{place.text}” → {place.code or 'none'}" if place is not None else ""
 
 
@@ -710,7 +722,9 @@ def _events_table(rows: Sequence[_EventRow]) -> str:
     )
 
 
-def _article_section(run: ArticleRun, causes: dict[tuple[Any, ...], str], counts: Any) -> str:
+def _article_section(
+    run: ArticleRun, causes: dict[tuple[Any, ...], str], counts: ArticleCounts
+) -> str:
     rows = article_rows(run, causes)
     marks: list[_Mark] = []
     for row in rows:
@@ -760,6 +774,10 @@ td.worse { color: #b71c1c; font-weight: 600; }
                  background: #fcfcfc; font-size: 15px; }
 .article .text .spans { margin-bottom: .6rem; }
 table.events td:first-child { white-space: nowrap; }
+/* labels of the marks (SPAN_TEMPLATES): statuses sit on their line and on
+   top of everything, evidence labels hang under theirs */
+.mark-label { top: -0.5em; z-index: 20; }
+.mark-PLACE, .mark-WEAPON, .mark-TIME { top: 6px; z-index: 10; font-weight: 600; }
 .index { columns: 3 18rem; font-size: .85rem; padding-left: 1.2rem; }
 """
 

@@ -101,7 +101,7 @@ DISTRACTOR_CONTEXT = re.compile(
     r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
-    r"(?:throughout|during|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
+    r"(?:throughout|during|over|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
     r"in\s+total\s+since|"
     r"to\s+date|all\s+told\s+since|cumulative|on\s+the\s+ground)",
     re.IGNORECASE,
@@ -131,7 +131,16 @@ class EntityRuler:
         self.max_bridge_tokens = max_bridge_tokens
         self.gazetteer = Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
         self.place_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        patterns = [nlp.make_doc(alias) for alias, _ in self.gazetteer.aliases()]
+        aliases = [alias for alias, _ in self.gazetteer.aliases()]
+        # "the Starodubsky municipal district": the adjective stem of a district
+        # name is matched too, and the designator after it is taken in below
+        stems = {
+            alias.rsplit(" ", 1)[0]
+            for alias, entry in self.gazetteer.aliases()
+            if entry.kind == "district" and alias.lower().endswith(" district")
+            and re.search(r"(?:sky|skiy|skyi|ski|skoy|tsky)$", alias.rsplit(" ", 1)[0].lower())
+        }
+        patterns = [nlp.make_doc(alias) for alias in sorted({*aliases, *stems})]
         self.place_matcher.add("PLACE", patterns)
         self.scorer = scorer
         attributes.register()
@@ -326,13 +335,18 @@ class EntityRuler:
     ) -> bool:
         # the determiner must belong to the weapon's own noun phrase: at most
         # three plain words ("a Ukrainian Armed Forces drone") in between
-        for position in range(span.end, min(span.end + 4, sent.end)):
+        position = span.end
+        while position < min(span.end + 5, sent.end):
             entity = label_at.get(position)
+            if entity is not None and entity.label_ == "OUTCOME":
+                position = entity.end  # "a downed UAV", "an intercepted drone"
+                continue
             if entity is not None:
                 return entity.label_ == "WEAPON"
             token = doc[position]
             if token.like_num or (token.is_punct and token.text != "-") or token.lower_ in ("of", "and", "or"):
                 return False
+            position += 1
         return False
 
     def _drop_stray_outcomes(self, doc: Doc, spans: list[Span]) -> list[Span]:

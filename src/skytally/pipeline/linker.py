@@ -627,6 +627,7 @@ class Linker:
             if node.sentence - total.sentence <= self.total_memory_sentences
             and node.value <= total.value
             and not self._time_differs(node, total, values)
+            and not self._claimant_differs(node, total, values)
         ]
         matching = [t for t in fitting if self._same_weapon(node, t, values)]
         if matching:
@@ -667,6 +668,9 @@ class Linker:
         mine = values.get(attributes.span_key(node.time.start_char, node.time.end_char)) or {}
         theirs = values.get(attributes.span_key(total.time.start_char, total.time.end_char)) or {}
         bounds = [mine.get("start"), mine.get("end"), theirs.get("start"), theirs.get("end")]
+        if bounds == [None, None, None, None]:
+            # no publication date: "Between 07:00 and 10:30" is still not "Overnight"
+            return node.time.text.lower() != total.time.text.lower()
         if None in bounds:
             return False
         start, end, other_start, other_end = (datetime.fromisoformat(b) for b in bounds)
