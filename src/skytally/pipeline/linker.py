@@ -154,6 +154,7 @@ class Linker:
                 self._link_outcome(doc, node, sent_nodes, ents)
                 self._link_weapon(doc, node, sent_nodes, ents)
             self._share_coordinated_outcomes(doc, sent_nodes, ents)
+            self._share_list_weapon(doc, sent_nodes)
             for node in sent_nodes:
                 self._link_places(doc, node, sent_nodes, ents, values, consumed_places)
                 self._link_time(node, ents)
@@ -228,6 +229,16 @@ class Linker:
                 if right:
                     node.outcome_span = right[0]
                     node.outcome = self._outcome_value(doc, right[0])
+
+    def _share_list_weapon(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """"12, 7 and 3 drones were shot down": the noun after the last number
+        is the weapon of the whole list."""
+        for previous, node in reversed(list(zip(sent_nodes, sent_nodes[1:], strict=False))):
+            if previous.weapon is not None or node.weapon is None or node.weapon.start < node.span.end:
+                continue
+            between = [t.lower_ for t in doc[previous.span.end : node.span.start] if not t.is_space]
+            if between and all(word in {",", "and", "or"} for word in between):
+                previous.weapon = node.weapon
 
     def _share_coordinated_places(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
         """"destroyed 12 drones and three missiles over the Dnipropetrovsk
@@ -334,6 +345,10 @@ class Linker:
                 node.places = group
                 node.each = node.each or self._says_each(doc, node.span, group[-1])
                 consumed.update(p.start for p in group)
+        if node.heading is None:
+            aimed_at = self._generic_place_after(doc, span, window_end, heading=True)
+            if aimed_at is not None:
+                node.heading = self._antecedent(doc, span, aimed_at, values)
         if node.places:
             return
         anaphor = self._generic_place_after(doc, span, window_end)
@@ -377,19 +392,37 @@ class Linker:
         before = [t.text for t in doc[count.end : group[0].start]]
         return len(after) <= 1 and all(t.is_punct for t in after) and ("," in before or ";" in before)
 
-    def _generic_place_after(self, doc: Doc, count: Span, window_end: int) -> str | None:
+    def _generic_place_after(
+        self, doc: Doc, count: Span, window_end: int, heading: bool = False
+    ) -> str | None:
         """"over the region", "near the city", "over the sea": a place named by
-        its kind, whose name was given earlier in the article."""
+        its kind, whose name was given earlier in the article. With
+        `heading`, the same after a direction ("heading for the capital")."""
         tokens = doc[count.end : min(window_end, self.sents.end(count))]
         for index, token in enumerate(tokens):
-            if token.lower_ in GENERIC_PLACES and index >= 2:
-                if tokens[index - 1].lower_ in ("the", "our", "its") and (
-                    tokens[index - 2].lower_ in LOCATIVE or tokens[index - 2].lower_ == "approaches"
-                ):
+            if token.lower_ not in GENERIC_PLACES or index < 1:
+                continue
+            article = tokens[index - 1].lower_ in ("the", "our", "its")
+            lead = [t.lower_ for t in tokens[max(0, index - 3) : index - (1 if article else 0)]]
+            if not lead:
+                continue
+            if heading:
+                if lead[-1] in HEADING or (lead[-1] in ("for", "to", "at") and len(lead) > 1 and lead[-2] in HEADING):
+                    return GENERIC_PLACES[token.lower_]
+            elif lead[-1] in LOCATIVE or lead[-1] == "approaches" or lead[-2:] == ["approach", "to"]:
+                if article or token.lower_ == "capital":
                     return GENERIC_PLACES[token.lower_]
         return None
 
     def _antecedent(self, doc: Doc, count: Span, kind: str, values: dict[str, Any]) -> Span | None:
+        if kind == "capital":
+            # "the capital" is Moscow or Kyiv wherever the article names it, datelines included
+            capitals = [
+                e for e in doc.ents
+                if e.label_ == "PLACE" and self._code(e, values) in ("RU-MOW", "UA-30")
+            ]
+            before = [e for e in capitals if e.end <= count.start]
+            return before[-1] if before else (capitals[0] if capitals else None)
         for ent in reversed([e for e in doc.ents if e.label_ == "PLACE" and e.end <= count.start]):
             code, place_kind = self._code(ent, values), self._kind(ent, values)
             if code is None or code in COUNTRY_CODES or self._place_role(doc, ent) in ("launch", "dateline"):
@@ -408,11 +441,23 @@ class Linker:
         for following in places[index + 1 :]:
             between = [t for t in doc[group[-1].end : following.start] if not t.is_space]
             words = {t.lower_ for t in between}
-            if between and words <= {",", "and", "or", "the", "as", "well", "&", "region", "regions"}:
-                group.append(following)
-            else:
+            if not between or not words <= {",", "and", "or", "the", "as", "well", "&", "region", "regions"}:
                 break
+            if self._subject_of_count(doc, following):
+                break  # "..., and the Moscow region saw 17 drones intercepted"
+            group.append(following)
         return group
+
+    def _subject_of_count(self, doc: Doc, place: Span) -> bool:
+        following = doc[place.end : min(place.end + 4, self.sents.end(place))]
+        # a verb right after the place: "the Moscow region saw 17 drones ..."
+        return (
+            bool(following)
+            and not following[0].is_punct
+            and following[0].lower_ not in {"and", "or", "but", "while", "with", "each", "apiece"}
+            and following[0].ent_type_ == ""
+            and any(t.ent_type_ == "COUNT" for t in following)
+        )
 
     def _place_role(self, doc: Doc, place: Span) -> str:
         """What the words before a place make of it: where objects were
@@ -473,16 +518,23 @@ class Linker:
     ) -> None:
         if "respectively" not in sent.text.lower():
             return
-        places = [e for e in ents if e.label_ == "PLACE" and self._place_role(doc, e) != "launch"]
+        places = [
+            e for e in ents
+            if e.label_ == "PLACE" and self._place_role(doc, e) not in ("launch", "dateline")
+            and self._code(e, values) not in COUNTRY_CODES
+        ]
         open_nodes = [n for n in sent_nodes if n.parent is None or n.parent.sentence != n.sentence]
-        listed = [n for n in open_nodes if len(n.places) <= 1]
-        if len(listed) < 2:
-            return
-        if len(places) == len(listed):
-            for node, place in zip(listed, places, strict=True):
-                node.places = [place]
-                node.each = False
-        else:
+        # "17 drones over Tula, Kaluga and Oryol, with ten, four and three
+        # respectively": the count that took the whole list is the total
+        without_total = [n for n in open_nodes if len(n.places) <= 1]
+        for listed in (without_total, open_nodes):
+            if len(listed) >= 2 and len(listed) == len(places):
+                for node, place in zip(listed, places, strict=True):
+                    node.places = [place]
+                    node.each = False
+                return
+        listed = without_total
+        if len(listed) >= 2:
             for node in listed:
                 node.places = []
                 node.unpairable = True
@@ -502,7 +554,13 @@ class Linker:
         node.time = min(pool, key=lambda t: abs(t.start - node.span.start))
 
     def _dateline_time(self, time: Span) -> bool:
+        """A dateline ("KYIV, Jan 15 -") or a live-blog timestamp ("09:50 GMT –")
+        dates the report, not the attack."""
         doc = time.doc
+        if time.start == self.sents.start(time) and time.end < len(doc) and doc[time.end].text in {
+            "–", "—", "-", ":", "|"
+        }:
+            return True
         before = [t for t in doc[self.sents.start(time) : time.start] if not t.is_space]
         return len(before) <= 2 and bool(before) and before[0].ent_type_ == "PLACE" and (
             before[0].text.isupper() or time.end < self.sents.end(time) and doc[time.end].text in {"-", "(", "/", "—", "–"}
@@ -526,6 +584,9 @@ class Linker:
             "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
         )
+        opening = [t.lower_ for t in doc[self.sents.start(span) : self.sents.start(span) + 2]]
+        if opening and opening[0] == "among" and opening[1:2] in (["the"], ["them"], ["these"], ["those"]):
+            node.subset_cue = True  # "Among the missiles were 17 Kh-101s, 16 Kalibrs ..."
         node.continuation_cue = bool(set(before[-1:]) & (ANOTHER_WORDS | LIST_MARKS)) or (
             len(after) > 0 and after[0] in ANOTHER_WORDS
         )
@@ -731,14 +792,29 @@ class Linker:
                 mentions.setdefault(code, []).append(ent)
         if not mentions:
             return
-        main_code = max(mentions, key=lambda c: (len(mentions[c]), -mentions[c][0].start))
+        def main_mention(kinds: tuple[str, ...]) -> Span | None:
+            wanted = {c: m for c, m in mentions.items() if self._kind(m[0], values) in kinds}
+            if not wanted:
+                return None
+            code = max(wanted, key=lambda c: (len(wanted[c]), -wanted[c][0].start))
+            return wanted[code][0]
+
         for node in nodes:
             if node.places or node.heading is not None or node.parent is not None or node.outcome == "launched":
                 continue
             if node.claimant is None or not claimants[node.claimant].get("regional"):
                 continue
-            node.places = [mentions[main_code][0]]
-            node.confidence = min(node.confidence, 0.7)
+            # a mayor speaks for a city, a governor for a region
+            mayor = self._is_mayor(doc, node.claimant)
+            kinds = ("city",) if mayor else ("region", "district", "city")
+            mention = main_mention(kinds) or main_mention(("region", "district", "city", "sea"))
+            if mention is not None:
+                node.places = [mention]
+                node.confidence = min(node.confidence, 0.7)
+
+    def _is_mayor(self, doc: Doc, claimant: Span) -> bool:
+        before = doc[max(0, claimant.start - 2) : claimant.start]
+        return "mayor" in claimant.text.lower() or any(t.lower_ == "mayor" for t in before)
 
     def _context_time(
         self, node: CountNode, sentences: list[Span], ents_by_sentence: dict[int, list[Span]]
