@@ -94,6 +94,7 @@ class CountNode:
     claimant: Span | None = None
     parent: CountNode | None = None
     children: list[CountNode] = field(default_factory=list)
+    context_claimant: Span | None = None
     subset_cue: bool = False
     continuation_cue: bool = False
     confidence: float = 0.9
@@ -162,6 +163,12 @@ class Linker:
                 self._read_cues(doc, node)
             self._share_coordinated_places(doc, sent_nodes)
             self._pair_respectively(doc, sent, sent_nodes, ents, values)
+        for node in nodes:
+            # who speaks for this count, even when its own sentence names nobody;
+            # compared when deciding whether a count belongs to someone else's total
+            node.context_claimant = node.claimant or self._nearby(
+                node.sentence, ents_by_sentence, "CLAIMANT", ahead=2
+            )
         self._link_totals(nodes, values)
         self._settle_ambiguous_lists(nodes)
         self._fallback_context(nodes, sentences, ents_by_sentence)
@@ -662,10 +669,11 @@ class Linker:
 
     def _claimant_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
         """A governor's count after the ministry's total is the governor's own claim."""
-        if node.claimant is None or total.claimant is None:
+        if node.claimant is None or total.context_claimant is None:
             return False
+        speaker = total.context_claimant
         mine = values.get(attributes.span_key(node.claimant.start_char, node.claimant.end_char)) or {}
-        theirs = values.get(attributes.span_key(total.claimant.start_char, total.claimant.end_char)) or {}
+        theirs = values.get(attributes.span_key(speaker.start_char, speaker.end_char)) or {}
         return mine.get("name") != theirs.get("name")
 
     def _category(self, node: CountNode, values: dict[str, Any]) -> str | None:
