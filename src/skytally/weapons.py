@@ -112,22 +112,23 @@ _KIND_WORDS = [
     "high-explosive", "explosive-laden", "free-fall", "high-speed", "low-flying", "smart",
     "small-diameter", "early-warning", "fighter", "fighter-bomber", "bomber", "military",
     "transport", "cargo", "unidentified", "multiple-launch rocket system",
-    "multiple rocket launch system", "multiple rocket launcher", "drone", "boat",
+    "multiple rocket launch system", "multiple rocket launcher", "drone", "boat", "multicopter",
+    "quadcopter", "interceptor", "air-defence", "air-defense",
 ]  # fmt: skip
 
 # Named weapons, case-sensitive. Each may head a phrase or modify a noun.
 _NAMED_DRONE = [
     r"Shahed(?:[-‑ ]?\d{3}[A-Z]?)?", r"Geran(?:[-‑ ]?\d)?", r"Gerbera", r"Lancet(?:[-‑]\d)?",
     r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s{1,3}TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
-    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}",
+    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}", r"Gyurza",
 ]  # fmt: skip
 _NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s{1,3}Bab(?:y|ies)"]
 _NAMED_MISSILE = [
     r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"Kalibr", r"Iskander(?:[-‑][MKE])?", r"Kinzhal",
     r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s{1,3}Shadow", r"SCALP(?:[-‑]EG)?",
-    r"(?:Long\s{1,3})?Neptune", r"Zircon", r"Tsirkon", r"Oniks", r"Onyx", r"P[-‑]800", r"Flamingo",
-    r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]", r"3M\d{2}", r"9M\d{3}",
-    r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
+    r"(?:Long\s{1,3})?Neptune(?:[-‑]MD)?", r"Oreshnik", r"Zircon", r"Tsirkon", r"Oniks",
+    r"Onyx", r"P[-‑]800", r"Flamingo", r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]",
+    r"3M\d{2}", r"9M\d{3}", r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
 ]  # fmt: skip
 _NAMED_BOMB = [
     r"KAB(?:[-‑]\d{3,4}[A-Z]*)?", r"UMPK", r"FAB[-‑]\d{3,4}[A-Z]*", r"JDAM(?:[-‑]ER)?",
@@ -142,7 +143,8 @@ _NAMED_AIRCRAFT = [
 # Named only as modifiers of a missile/rocket noun: alone they are launchers or air defence.
 _NAMED_MOD_ONLY = [
     r"S[-‑][34]00[A-Z0-9]*", r"HIMARS", r"GMLRS", r"MLRS", r"Grad", r"Uragan", r"Smerch",
-    r"Vampire", r"Tornado[-‑]S", r"Olkha", r"RM[-‑]70", r"BM[-‑]21",
+    r"Vampire", r"Tornado[-‑]S", r"Olkha", r"RM[-‑]70", r"BM[-‑]21", r"Vilkha", r"Patriot",
+    r"IRIS[-‑]T", r"NASAMS",
 ]  # fmt: skip
 
 _NAMED_HEADS = _alt(_NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT)
@@ -164,20 +166,45 @@ _GENERIC_HEADS = [
     r"missiles?", r"rockets?", r"projectiles?", r"bombs?", r"planes?", r"airplanes?",
     r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
     r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
-    r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?",
+    r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?", r"decoys?",
+    r"(?:drone[-‑])?imitators?", r"systems?", r"aviation", r"shells?",
     r"means\s{1,3}of\s{1,3}(?:air|aerial)\s{1,3}attack",
     r"(?:air|aerial)[-‑ ]attack\s{1,3}(?:means|weapons|assets)",
 ]  # fmt: skip
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
 _SEP = r"\s{1,3}"
+# Coordinated kinds sharing one head noun are one mention: "Shahed and Gerbera drones",
+# "cruise and ballistic missiles", "Shahed, Gerbera and other drones".
+# Everyday words among the kind words ("food, water and attack drones") do not coordinate.
+_EVERYDAY_KINDS = {
+    "air", "sea", "water", "surface", "military", "transport", "cargo", "light", "heavy",
+    "combat", "smart", "precision", "flying", "marine", "strategic", "tactical", "explosive",
+}  # fmt: skip
+_COORD_MOD = (
+    rf"(?:{_NAMED_MOD_UNIT}|{_trie([w for w in _KIND_WORDS if w not in _EVERYDAY_KINDS])}"
+    rf"|{_TYPE_WORD})"
+)
+_COORDINATED = (
+    rf"(?:{_COORD_MOD}(?:\s{{0,3}},{_SEP}{_COORD_MOD}){{0,3}},?{_SEP}(?:and|or|&){_SEP}"
+    rf"(?:other{_SEP})?)"
+)
 # At most five kind words, separated by 1-3 whitespace characters: this bounds the
 # backtracking per start, and lets `_phrase_starts` find every possible start by walking
 # back a few words from a head.
 _PHRASE = re.compile(
-    rf"(?<![\w\-‑/])(?P<mods>(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})(?!\w|[-‑]\w)",
+    rf"(?<![\w\-‑/])(?P<mods>{_COORDINATED}?(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})"
+    r"(?!\w|[-‑]\w)",
     re.IGNORECASE,
 )
+# A kind given after the head: "unmanned aerial vehicles of the aircraft type".
+_OF_TYPE = re.compile(
+    rf"{_SEP}of{_SEP}(?:the{_SEP})?(?:aircraft|airplane|aeroplane|plane|helicopter|copter"
+    rf"|multicopter|quadcopter|jet|(?-i:{_NAMED_ALL}))[-‑ ]type\b(?![-‑]\w)",
+    re.IGNORECASE,
+)
+# A name after a generic plural head, in translated bulletins: "24 drones Shahed".
+_TRAILING_NAME = re.compile(rf"{_SEP}({_NAMED_HEAD_UNIT})(?!\w|[-‑]\w)")
 # Every phrase ends in a head noun; heads are rare in ordinary text, so the phrase regex is
 # only tried at the few word starts just before a head rather than at every offset. Heads
 # are found by tokenising with a trivial regex and looking words up in sets (much faster
@@ -193,7 +220,8 @@ _GENERIC_HEAD_FIRST = frozenset({
     "warplanes", "jet", "jets", "helicopter", "helicopters", "chopper", "choppers", "gunship",
     "gunships", "fighter", "fighters", "bomber", "bombers", "boat", "boats", "vessel",
     "vessels", "usv", "usvs", "uuv", "uuvs", "target", "targets", "object", "objects", "means",
-    "air", "aerial",
+    "air", "aerial", "decoy", "decoys", "imitator", "imitators", "system", "systems",
+    "aviation", "shell", "shells",
 })  # fmt: skip
 _NAMED_HEAD_FIRST = frozenset(
     # first words of the patterns that do not start with a plain word
@@ -206,7 +234,8 @@ _NAMED_HEAD_FIRST = frozenset(
 )
 _LETTERS = re.compile(r"[A-Za-z]*")
 _JOINERS = frozenset("_-‑/")  # characters a phrase cannot start right after
-_MAX_CHAIN = 10  # words before a head that can belong to its phrase
+_MAX_CHAIN = 12  # words before a head that can belong to its phrase
+_CONJUNCTIONS = frozenset({"and", "or", "&", "other"})
 _KIND_PARTS = frozenset(
     part
     for word in _KIND_WORDS
@@ -220,8 +249,12 @@ _WEAK_HEADS: dict[str, re.Pattern[str]] = {
     ),
     "munition": re.compile(r"loitering|lancet|shahed|one[-‑ ]?way"),
     "projectile": re.compile(
-        r"himars|mlrs|grad|uragan|smerch|vampire|tornado|olkha|rocket|guided|rm[-‑]70|bm[-‑]21"
+        r"himars|mlrs|grad|uragan|smerch|vampire|tornado|olkha|vilkha|rocket|guided|rm[-‑]70"
+        r"|bm[-‑]21"
     ),
+    # "unmanned aerial systems", but not "air defence systems" or "S-400 systems"
+    "system": re.compile(r"\b(?:unmanned|uncrewed)\b.*\b(?:aerial|aircraft)\b"),
+    "aviation": re.compile(r"tactical|strategic|long[-‑ ]?range|naval|military|combat"),
     "boat": re.compile(
         r"unmanned|uncrewed|drone|kamikaze|explosive|remote|robotic|autonomous|pilotless|magura"
     ),
@@ -230,6 +263,7 @@ _WEAK_HEADS: dict[str, re.Pattern[str]] = {
 }
 _WEAK_HEADS["vessel"] = _WEAK_HEADS["boat"]
 _WEAK_HEADS["object"] = _WEAK_HEADS["target"]
+_WEAK_HEADS["shell"] = _WEAK_HEADS["projectile"]
 
 # Nouns that turn a singular weapon word into a modifier: "drone attack", "missile strike".
 _NOT_WEAPON_NOUNS = [
@@ -257,7 +291,7 @@ _NOT_WEAPON_NOUNS = [
     "missions?", "flights?", "paths?", "routes?", "trajector(?:y|ies)", "scare", "show",
     "racing", "reconnaissance", "surveillance", "fuel", "stream", "hangars?", "shelters?",
     "labs?", "laborator(?:y|ies)", "tests?", "testing", "trials?", "exercises?", "drills?",
-    "parades?", "silos?", "age", "era", "technicians?", "engineers?", "types?", "modules?",
+    "parades?", "silos?", "age", "era", "technicians?", "engineers?", "modules?",
     "kits?", "artillery", "science",
 ]  # fmt: skip
 _AFTER_NOT_WEAPON = re.compile(
@@ -265,10 +299,10 @@ _AFTER_NOT_WEAPON = re.compile(
     rf"{_alt(_NOT_WEAPON_NOUNS)}\b",
     re.IGNORECASE,
 )
-_BEFORE_REJECT = re.compile(
-    r"(?:\b(?i:anti|counter)\s+|\b(?i:air)[-‑ ]defen[cs]e\s+|\b(?i:interceptor)s?\s+"
-    r"|\b(?:Patriot|IRIS-T|NASAMS|SAMP/T|Stinger|Buk|Pantsir|Tor|Gepard|Avenger)\s+)$"
-)
+_BEFORE_ANTI = re.compile(r"\b(?i:anti|counter)\s+$")  # "anti drone guns"
+# "UAVs of the aircraft type": the generic head noun names a type, it is not a weapon.
+_AFTER_TYPE = re.compile(r"\s{1,3}types?\b", re.IGNORECASE)
+_GENERIC_HEAD = re.compile(_alt(_GENERIC_HEADS), re.IGNORECASE)
 _BEFORE_SEA_NAME = re.compile(
     r"\b(?:Black|Azov|Caspian|Baltic|Red|North|Mediterranean|Barents|White|Okhotsk|Japan)\s+$"
 )
@@ -282,7 +316,7 @@ _BEFORE_GROUND_BOMB = re.compile(
 _HARDWARE = re.compile(
     r"\b(?:systems?|complex(?:es)?|batter(?:y|ies)|launchers?|divisions?)\b", re.IGNORECASE
 )
-_INVARIANT_S = {"atacms", "uas", "oniks", "taurus", "italmas", "means", "gmlrs", "sdb"}
+_INVARIANT_S = {"atacms", "uas", "oniks", "taurus", "italmas", "means", "gmlrs", "sdb", "nasams"}
 _BEFORE_WINDOW = 30
 
 _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
@@ -292,7 +326,8 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
         (
             r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
             r"|shahed.*|geran.*|gerberas?|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*"
-            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?",
+            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?|gyurzas?|decoys?"
+            r"|(?:drone[-‑])?imitators?",
             WeaponCategory.DRONE,
         ),
         (
@@ -300,7 +335,8 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
             r"|kinzhals?|tochka.*|atacms|shadows?|scalp.*|neptunes?|zircons?|tsirkons?|oniks"
             r"|onyx|p[-‑]800.*|flamingos?|taurus|harpoons?|brimstones?|kn[-‑]2\d.*|3m\d+.*"
             r"|9m\d+.*|palianytsias?|peklos?|r[-‑]360.*|hrim.*|sapsans?|s[-‑][34]00.*|himars"
-            r"|gmlrs|mlrs|grads?|uragans?|smerchs?|vampires?|tornado[-‑]s|olkhas?",
+            r"|gmlrs|mlrs|grads?|uragans?|smerchs?|vampires?|tornado[-‑]s|olkhas?|vilkhas?"
+            r"|shells?|patriots?|iris[-‑]t|nasams|oreshniks?|neptune[-‑]md",
             WeaponCategory.MISSILE,
         ),
         (
@@ -312,7 +348,7 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
             r"planes?|airplanes?|aeroplanes?|warplanes?|aircraft|jets?|helicopters?|choppers?"
             r"|gunships?|fighters?|bombers?|fighter[-‑]bombers?|su[-‑ ]?\d.*|mig[-‑ ]?\d.*"
             r"|tu[-‑ ]?\d.*|f[-‑]\d+.*|mi[-‑]\d.*|ka[-‑]\d.*|a[-‑]50.*|il[-‑]\d.*|be[-‑]\d.*"
-            r"|yak[-‑]\d.*|mirages?|awacs",
+            r"|yak[-‑]\d.*|mirages?|awacs|aviation",
             WeaponCategory.AIRCRAFT,
         ),
         (r"targets?|objects?|means|weapons|assets", WeaponCategory.UNKNOWN),
@@ -327,8 +363,8 @@ _UNMANNED = {"unmanned", "uncrewed", "pilotless"}
 def _token_category(token: str) -> WeaponCategory | None:
     token = token.strip(".,;:!?()[]\"'").removesuffix("'s").removesuffix("’s")
     for sub in reversed(token.split("/")):  # "Storm Shadow/SCALP": the last name decides
-        if sub.lower() in {"vehicle", "vehicles"}:
-            return WeaponCategory.DRONE
+        if sub.lower() in {"vehicle", "vehicles", "system", "systems"}:
+            return WeaponCategory.DRONE  # only "unmanned aerial ..." gets here
         for pattern, category in _TOKEN_CATEGORY:
             if pattern.fullmatch(sub):
                 return category
@@ -367,7 +403,7 @@ def _accept(m: re.Match[str], text: str) -> bool:
     if weak is not None and not weak.search(mods + " " + head.lower()):
         return False
     window = max(0, m.start() - _BEFORE_WINDOW)
-    if _BEFORE_REJECT.search(text, window, m.start()):
+    if _BEFORE_ANTI.search(text, window, m.start()):
         return False
     first_word = m.group(0).split(maxsplit=1)[0]
     if first_word.lower() == "sea" and _BEFORE_SEA_NAME.search(text, window, m.start()):
@@ -378,7 +414,11 @@ def _accept(m: re.Match[str], text: str) -> bool:
         return False
     if head == "bombs" and not mods and _AFTER_VERB_BOMBS.match(text, m.end()):
         return False  # "Russia bombs Kharkiv": the verb
-    return _is_plural(head) or not _AFTER_NOT_WEAPON.match(text, m.end())
+    if _is_plural(head):
+        return True
+    if _GENERIC_HEAD.fullmatch(head) and _AFTER_TYPE.match(text, m.end()):
+        return False
+    return not _AFTER_NOT_WEAPON.match(text, m.end())
 
 
 def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
@@ -408,8 +448,14 @@ def _phrase_starts(text: str, head: int, floor: int) -> list[int]:
         word_start = gap_start
         while word_start > floor and not text[word_start - 1].isspace():
             word_start -= 1
-        start, broken = _last_start(text, word_start, gap_start)
-        if not text[gap_start - 1].isalnum() or not _could_be_kind(text[start:gap_start]):
+        word_end = gap_start - 1 if text[gap_start - 1] == "," else gap_start  # "Shahed,"
+        if word_end <= word_start:
+            break
+        if text[word_start:word_end].lower() in _CONJUNCTIONS:
+            chain_end = word_start  # "Shahed and Gerbera drones": walk on
+            continue
+        start, broken = _last_start(text, word_start, word_end)
+        if not text[word_end - 1].isalnum() or not _could_be_kind(text[start:word_end]):
             break
         starts.append(start)
         chain_end = word_start
@@ -448,13 +494,27 @@ def find_weapons(text: str) -> list[WeaponMatch]:
             # A rejected phrase may still hold a weapon further on ("Black Sea drones"),
             # so the later starts are tried too.
             if m is not None and _accept(m, text):
-                category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
-                found.append(WeaponMatch(m.start(), m.end(), category))
-                position = m.end()
+                found.append(_complete(m, text))
+                position = found[-1].end
                 break
         else:
             position = head + 1
     return found
+
+
+def _complete(m: re.Match[str], text: str) -> WeaponMatch:
+    """The match of an accepted phrase, with a kind or name given after its head."""
+    category = _classify(m.group(0).split()) or WeaponCategory.UNKNOWN
+    end = m.end()
+    head = m.group("head")
+    if _is_plural(head) and _GENERIC_HEAD.fullmatch(head):
+        name = _TRAILING_NAME.match(text, end)
+        if name is not None and _classify([name.group(1)]) is category:
+            end = name.end()
+    kind = _OF_TYPE.match(text, end)
+    if kind is not None:
+        end = kind.end()
+    return WeaponMatch(m.start(), end, category)
 
 
 def _head_starts(text: str) -> Iterator[int]:

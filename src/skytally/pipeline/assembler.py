@@ -55,9 +55,11 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         links.setdefault((head_start, head_end), {}).setdefault(label, []).append(
             ((child_start, child_end), score)
         )
+    # "four of the seven missiles": "the seven" repeats a count already reported
     counts = sorted(
         (e for e in doc.ents if e.label_ == "COUNT"
-         and attributes.span_key(e.start_char, e.end_char) in values),
+         and attributes.span_key(e.start_char, e.end_char) in values
+         and not (info.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("restates")),
         key=lambda e: e.start_char,
     )
     sentences = SentenceIndex(doc)

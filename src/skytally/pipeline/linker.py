@@ -95,7 +95,10 @@ class CountNode:
     parent: CountNode | None = None
     children: list[CountNode] = field(default_factory=list)
     context_claimant: Span | None = None
+    outcome_from: CountNode | None = None  # "11 of 17 ... intercepted": the verb after the whole
+    restates: CountNode | None = None  # "of the seven": a count already reported
     subset_cue: bool = False
+    among_cue: bool = False
     continuation_cue: bool = False
     confidence: float = 0.9
 
@@ -150,7 +153,7 @@ class Linker:
             if not sent_nodes:
                 continue
             ents = ents_by_sentence.get(index, [])
-            self._link_of_pairs(doc, sent_nodes)
+            self._link_of_pairs(doc, sent_nodes, [n for n in nodes if n.sentence < index])
             for node in sent_nodes:
                 self._link_outcome(doc, node, sent_nodes, ents)
                 self._link_weapon(doc, node, sent_nodes, ents)
@@ -186,6 +189,12 @@ class Linker:
         if node.outcome is not None:
             return
         right, left = self._outcome_candidates(node, sent_nodes, ents)
+        if not right and node.outcome_from is not None:
+            right, _ = self._outcome_candidates(node.outcome_from, sent_nodes, ents)
+            if right:
+                node.outcome_span = right[0]
+                node.outcome = self._outcome_value(doc, right[0])
+                return
         chosen: Span | None = None
         adjacent_left = bool(left) and all(
             t.lower_ in BOUND_WORDS or (t.is_punct and t.text not in {",", ";", ".", ":"})
@@ -289,15 +298,30 @@ class Linker:
         value = (doc._.skytally_values or {}).get(attributes.span_key(span.start_char, span.end_char))
         return value["value"] if value else None
 
-    def _link_of_pairs(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+    def _link_of_pairs(
+        self, doc: Doc, sent_nodes: list[CountNode], earlier: list[CountNode]
+    ) -> None:
         """"11 of 17 missiles were intercepted": 11 is part of 17, and 17 is
-        what was launched even though no word says so."""
+        what was launched even though no word says so. In "four of the seven
+        missiles", "the seven" points back at a count already reported."""
         for part, whole in zip(sent_nodes, sent_nodes[1:], strict=False):
             between = [t.lower_ for t in doc[part.span.end : whole.span.start]]
-            if between in (["of"], ["out", "of"], ["of", "the"]) and part.value <= whole.value:
-                part.parent = whole
-                whole.children.append(part)
-                whole.outcome = "launched"
+            if between not in (["of"], ["out", "of"], ["of", "the"]) or part.value > whole.value:
+                continue
+            part.outcome_from = whole
+            restated = next(
+                (
+                    c for c in reversed(earlier)
+                    if c.value == whole.value and whole.sentence - c.sentence <= 3
+                ),
+                None,
+            ) if between[-1] == "the" else None
+            if restated is not None:
+                whole.restates = restated
+                self._attach(part, restated)
+                continue
+            self._attach(part, whole)
+            whole.outcome = "launched"
 
     # ------------------------------------------------------------ weapons
     def _link_weapon(
@@ -591,9 +615,16 @@ class Linker:
             "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
         )
+        following = doc[span.end : min(span.end + 3, self.sents.end(span))]
+        if (
+            len(following) == 3 and following[0].lower_ == "of"
+            and following[1].lower_ in ("the", "these", "those") and following[2].ent_type_ == "WEAPON"
+        ):
+            node.subset_cue = True  # "11 of the Kh-101s"
         opening = [t.lower_ for t in doc[self.sents.start(span) : self.sents.start(span) + 2]]
         if opening and opening[0] == "among" and opening[1:2] in (["the"], ["them"], ["these"], ["those"]):
             node.subset_cue = True  # "Among the missiles were 17 Kh-101s, 16 Kalibrs ..."
+            node.among_cue = True
         node.continuation_cue = bool(set(before[-1:]) & (ANOTHER_WORDS | LIST_MARKS)) or (
             len(after) > 0 and after[0] in ANOTHER_WORDS
         )
@@ -713,11 +744,20 @@ class Linker:
         """The total a subset cue ("of these", "including") points back to:
         the nearest earlier count right before it, else the nearest open
         total it still fits in."""
-        close = [c for c in earlier if node.sentence - c.sentence <= 1 and c.value >= node.value]
+        close = [
+            c for c in earlier
+            if node.sentence - c.sentence <= (2 if node.among_cue else 1) and c.value >= node.value
+            and not (node.among_cue and c.sentence == node.sentence)
+            and c.restates is None
+        ]
         # "30 of the missiles" after "43 missiles and 74 drones": the total of its own weapon
         same_weapon = [c for c in close if self._category(c, values) == self._category(node, values)]
         if node.weapon is not None and same_weapon:
             close = same_weapon
+        # "11 of the Kh-101s" after "17 Kh-101 cruise missiles, 16 Kalibrs": the same name
+        same_name = [c for c in close if self._same_weapon_name(node, c)]
+        if same_name:
+            return same_name[-1]
         if close and (close[-1].parent is None or close[-1].sentence == node.sentence):
             return close[-1]
         totals = [
@@ -728,6 +768,15 @@ class Linker:
         if totals:
             return totals[-1]
         return close[-1] if close else None
+
+    def _same_weapon_name(self, node: CountNode, other: CountNode) -> bool:
+        if node.weapon is None or other.weapon is None:
+            return False
+
+        def words(span: Span) -> set[str]:
+            return {t.lower_.rstrip("s") for t in span if t.is_alpha or "-" in t.text} - {"missile", "drone", "cruise", "ballistic"}
+
+        return bool(words(node.weapon) & words(other.weapon))
 
     def _time_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
         """Two stated periods that do not overlap. A cut-off ("as of 09:00")
@@ -894,6 +943,7 @@ class Linker:
                 "outcome": node.outcome if node.outcome_span is None else None,
                 "confidence": node.confidence,
                 "unpairable": node.unpairable or node.ambiguous_places,
+                "restates": node.restates is not None,
             }
         doc._.links = links
         doc._.count_info = info
