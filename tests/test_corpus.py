@@ -1,0 +1,150 @@
+"""The annotated corpus: its files are valid, in step with their sources, and
+cover what the guidelines ask; the markup compiler and the validator report
+every problem with its place."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from skytally.cli import app
+from skytally.corpus.build import build_corpus
+from skytally.corpus.format import SOURCE_STYLES, read_records
+from skytally.corpus.markup import build_record, read_markup, split_articles
+from skytally.corpus.stats import corpus_stats
+from skytally.corpus.validate import validate_record
+from skytally.errors import DataError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "training_data"
+RECORDS = read_records(DATA)
+
+
+@pytest.mark.parametrize("where_record", RECORDS, ids=[r.id for _, r in RECORDS])
+def test_every_training_article_is_valid(where_record) -> None:
+    where, record = where_record
+    assert validate_record(record, where) == []
+
+
+def test_jsonl_files_are_built_from_the_current_sources(tmp_path: Path) -> None:
+    build_corpus(DATA / "sources", tmp_path)
+    for split in ("train", "dev", "test"):
+        assert (tmp_path / f"{split}.jsonl").read_text(encoding="utf-8") == (
+            DATA / f"{split}.jsonl"
+        ).read_text(encoding="utf-8"), f"{split}.jsonl is stale: run skytally data build"
+
+
+def test_corpus_covers_the_required_styles_and_splits() -> None:
+    records = [record for _, record in RECORDS]
+    tables = corpus_stats(records)
+    assert tables["size"]["articles"] >= 300
+    styles = tables["style"]
+    assert len([s for s in SOURCE_STYLES if styles[s] >= 15]) >= 10
+    splits = tables["split"]
+    assert splits["train"] > 0.6 * len(records) and splits["dev"] >= 0.1 * len(records)
+    assert splits["test"] >= 0.1 * len(records)
+    no_event = tables["phenomenon"]["no event"]
+    assert 0.1 * len(records) <= no_event <= 0.3 * len(records)
+    for phenomenon in (
+        "total with breakdown", "subset heading to", "each / sum-pinned list", "respectively",
+        "bound or approximation", "a / another / both", "launched", "suppressed", "hit",
+        "missile", "guided bomb", "naval drone", "sea", "city or district", "not a real region",
+        "GMT/UTC conversion", "hedged claim",
+    ):
+        assert tables["phenomenon"][phenomenon] >= 5, phenomenon
+
+
+def test_ids_are_unique_and_splits_fixed_per_article() -> None:
+    ids = [record.id for _, record in RECORDS]
+    assert len(ids) == len(set(ids))
+    for where, record in RECORDS:
+        assert Path(where.split(":")[0]).stem == record.split
+
+
+MARKUP = """id: t-0001
+published: 2025-11-01T09:00:00+03:00
+source_style: ministry_bulletin
+split: train
+---
+[Air defences]{CLAIMANT#k1} [destroyed]{OUTCOME#o1 value=destroyed} [98]{COUNT#c1 value=98 out=o1 weapon=w1 by=k1} [drones]{WEAPON#w1 cat=drone}, [two]{COUNT#c2 value=2 of=c1 place=p1,p2} each over [Voronezh]{PLACE#p1 code=RU-VOR} and [Crimea]{PLACE#p2 code=UA-43}.
+"""
+
+
+def test_markup_compiles_to_offsets_relations_and_events() -> None:
+    (article,) = split_articles(MARKUP, "sample.txt")
+    record = build_record(article)
+    assert record.text == "Air defences destroyed 98 drones, two each over Voronezh and Crimea."
+    for span in record.spans:
+        assert record.text[span.start : span.end] == span.text
+    assert [(e.count.value, e.place.code if e.place else None, e.part_of) for e in record.events] == [
+        (98, None, None), (2, "RU-VOR", 0), (2, "UA-43", 0),
+    ]
+    # the breakdown inherits the total's outcome, weapon and claimant
+    assert all(e.outcome.value == "destroyed" and e.weapon is not None for e in record.events)
+    assert record.events[1].claimant == record.events[0].claimant
+
+
+@pytest.mark.parametrize(
+    ("broken", "message"),
+    [
+        ("[98]{COUNT#c1 out=o1}", "COUNT needs value="),
+        ("[98]{COUNT#c1 value=98 out=o9}", "out=o9 names no span"),
+        ("[Mars]{PLACE#p1}", "not in the gazetteer"),
+        ("[overnight]{TIME#t1 start=2025-11-01T07:00:00}", "needs a UTC offset"),
+        ("[98]{COUNT#c1 value=98 out=destroyed q=lots}", "q='lots'"),
+        ("[98]{COUNT c1 value=98}", "must start with LABEL#id"),
+    ],
+)
+def test_markup_errors_name_file_and_line(tmp_path: Path, broken: str, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(
+        "id: bad-1\npublished: 2025-11-01\nsource_style: other\nsplit: train\n---\n"
+        f"First line.\nAir defences destroyed {broken} drones.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as error:
+        read_markup(path)
+    assert f"{path}:7" in str(error.value)
+    assert message in str(error.value)
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_validate_command_reports_every_problem_with_file_and_line(tmp_path: Path) -> None:
+    (_, good), *_ = RECORDS
+    payload = json.loads(good.model_dump_json())
+    broken = json.loads(good.model_dump_json())
+    broken["id"] = "broken-1"
+    broken["spans"][0]["start"] += 1  # text no longer matches, off token boundary
+    dangling = json.loads(good.model_dump_json())
+    dangling["id"] = "broken-2"
+    dangling["relations"].append({"head": "c1", "child": "nope", "label": "place"})
+    path = tmp_path / "data.jsonl"
+    _write_jsonl(path, [payload, broken, dangling])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("{not json\n")
+    result = CliRunner().invoke(app, ["data", "validate", str(path)])
+    assert result.exit_code == 2
+    output = result.output
+    assert f"{path}:2: broken-1" in output
+    assert f"{path}:3: broken-2" in output and "does not exist" in output
+    assert f"{path}:4: invalid JSON" in output
+
+
+def test_validate_command_passes_on_the_corpus() -> None:
+    result = CliRunner().invoke(app, ["data", "validate", str(DATA)])
+    assert result.exit_code == 0, result.output
+    assert "all valid" in result.output
+
+
+def test_stats_command_prints_tables() -> None:
+    result = CliRunner().invoke(app, ["data", "stats", str(DATA / "dev.jsonl"), "--json"])
+    assert result.exit_code == 0
+    tables = json.loads(result.output)
+    assert tables["split"] == {"dev": 50}
+    assert set(tables) >= {"split", "style", "label", "relation", "outcome", "phenomenon"}
