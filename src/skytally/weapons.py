@@ -120,13 +120,13 @@ _KIND_WORDS = [
 _NAMED_DRONE = [
     r"Shahed(?:[-‑ ]?\d{3}[A-Z]?)?", r"Geran(?:[-‑ ]?\d)?", r"Gerbera", r"Lancet(?:[-‑]\d)?",
     r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s{1,3}TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
-    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}", r"Gyurza",
+    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}", r"Gyurza", r"Baba\s{1,3}Yaga",
 ]  # fmt: skip
 _NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s{1,3}Bab(?:y|ies)"]
 _NAMED_MISSILE = [
-    r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"Kalibr", r"Iskander(?:[-‑][MKE])?", r"Kinzhal",
-    r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s{1,3}Shadow", r"SCALP(?:[-‑]EG)?",
-    r"(?:Long\s{1,3})?Neptune(?:[-‑]MD)?", r"Oreshnik", r"Zircon", r"Tsirkon", r"Oniks",
+    r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"[KC]alibr", r"Tomahawk", r"Iskander(?:[-‑][MKE])?",
+    r"Kinzhal", r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s{1,3}Shadow", r"SCALP(?:[-‑]EG)?",
+    r"(?:Long\s{1,3})?Neptune(?:[-‑]M?D)?", r"Oreshnik", r"Zircon", r"Tsirkon", r"Oniks",
     r"Onyx", r"P[-‑]800", r"Flamingo", r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]",
     r"3M\d{2}", r"9M\d{3}", r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
 ]  # fmt: skip
@@ -167,7 +167,7 @@ _GENERIC_HEADS = [
     r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
     r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
     r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?", r"decoys?",
-    r"(?:drone[-‑])?imitators?", r"systems?", r"aviation", r"shells?",
+    r"(?:drone[-‑])?imitators?", r"systems?", r"shells?",
     r"means\s{1,3}of\s{1,3}(?:air|aerial)\s{1,3}attack",
     r"(?:air|aerial)[-‑ ]attack\s{1,3}(?:means|weapons|assets)",
 ]  # fmt: skip
@@ -192,9 +192,12 @@ _COORDINATED = (
 # At most five kind words, separated by 1-3 whitespace characters: this bounds the
 # backtracking per start, and lets `_phrase_starts` find every possible start by walking
 # back a few words from a head.
+_GENERIC_HEADS_ALT = _alt(_GENERIC_HEADS)
+# Coordination needs a shared generic head noun: "Magura and Sea Baby" are two mentions.
+_SHARED_HEAD_AHEAD = rf"(?=(?:{_MOD}{_SEP}){{0,5}}{_GENERIC_HEADS_ALT}(?!\w|[-‑]\w))"
 _PHRASE = re.compile(
-    rf"(?<![\w\-‑/])(?P<mods>{_COORDINATED}?(?:{_MOD}{_SEP}){{0,5}})(?P<head>{_HEAD})"
-    r"(?!\w|[-‑]\w)",
+    rf"(?<![\w\-‑/])(?P<mods>(?:{_COORDINATED}{_SHARED_HEAD_AHEAD})?(?:{_MOD}{_SEP}){{0,5}})"
+    rf"(?P<head>{_HEAD})(?!\w|[-‑]\w)",
     re.IGNORECASE,
 )
 # A kind given after the head: "unmanned aerial vehicles of the aircraft type".
@@ -221,11 +224,24 @@ _GENERIC_HEAD_FIRST = frozenset({
     "gunships", "fighter", "fighters", "bomber", "bombers", "boat", "boats", "vessel",
     "vessels", "usv", "usvs", "uuv", "uuvs", "target", "targets", "object", "objects", "means",
     "air", "aerial", "decoy", "decoys", "imitator", "imitators", "system", "systems",
-    "aviation", "shell", "shells",
+    "shell", "shells",
 })  # fmt: skip
 _NAMED_HEAD_FIRST = frozenset(
     # first words of the patterns that do not start with a plain word
-    {"Kh", "X", "Long", "Neptune", "AASM", "Hammer", "Liutyi", "Lyutyi", "Liutyy", "Lyutyy"}
+    {
+        "Kh",
+        "X",
+        "Long",
+        "Neptune",
+        "AASM",
+        "Hammer",
+        "Liutyi",
+        "Lyutyi",
+        "Liutyy",
+        "Lyutyy",
+        "Kalibr",
+        "Calibr",
+    }
     | {
         match.group()
         for pattern in _NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT
@@ -254,7 +270,6 @@ _WEAK_HEADS: dict[str, re.Pattern[str]] = {
     ),
     # "unmanned aerial systems", but not "air defence systems" or "S-400 systems"
     "system": re.compile(r"\b(?:unmanned|uncrewed)\b.*\b(?:aerial|aircraft)\b"),
-    "aviation": re.compile(r"tactical|strategic|long[-‑ ]?range|naval|military|combat"),
     "boat": re.compile(
         r"unmanned|uncrewed|drone|kamikaze|explosive|remote|robotic|autonomous|pilotless|magura"
     ),
@@ -326,17 +341,17 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
         (
             r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
             r"|shahed.*|geran.*|gerberas?|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*"
-            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?|gyurzas?|decoys?"
+            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?|gyurzas?|yaga|decoys?"
             r"|(?:drone[-‑])?imitators?",
             WeaponCategory.DRONE,
         ),
         (
-            r"missiles?|rockets?|projectiles?|(?:kh[-‑ ]?|x[-‑])\d.*|kalibrs?|iskander.*"
-            r"|kinzhals?|tochka.*|atacms|shadows?|scalp.*|neptunes?|zircons?|tsirkons?|oniks"
+            r"missiles?|rockets?|projectiles?|(?:kh[-‑ ]?|x[-‑])\d.*|[kc]alibrs?|tomahawks?"
+            r"|iskander.*|kinzhals?|tochka.*|atacms|shadows?|scalp.*|neptunes?|zircons?|tsirkons?|oniks"
             r"|onyx|p[-‑]800.*|flamingos?|taurus|harpoons?|brimstones?|kn[-‑]2\d.*|3m\d+.*"
             r"|9m\d+.*|palianytsias?|peklos?|r[-‑]360.*|hrim.*|sapsans?|s[-‑][34]00.*|himars"
             r"|gmlrs|mlrs|grads?|uragans?|smerchs?|vampires?|tornado[-‑]s|olkhas?|vilkhas?"
-            r"|shells?|patriots?|iris[-‑]t|nasams|oreshniks?|neptune[-‑]md",
+            r"|shells?|patriots?|iris[-‑]t|nasams|oreshniks?|neptune[-‑]m?d",
             WeaponCategory.MISSILE,
         ),
         (
@@ -348,7 +363,7 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
             r"planes?|airplanes?|aeroplanes?|warplanes?|aircraft|jets?|helicopters?|choppers?"
             r"|gunships?|fighters?|bombers?|fighter[-‑]bombers?|su[-‑ ]?\d.*|mig[-‑ ]?\d.*"
             r"|tu[-‑ ]?\d.*|f[-‑]\d+.*|mi[-‑]\d.*|ka[-‑]\d.*|a[-‑]50.*|il[-‑]\d.*|be[-‑]\d.*"
-            r"|yak[-‑]\d.*|mirages?|awacs|aviation",
+            r"|yak[-‑]\d.*|mirages?|awacs",
             WeaponCategory.AIRCRAFT,
         ),
         (r"targets?|objects?|means|weapons|assets", WeaponCategory.UNKNOWN),
@@ -357,7 +372,7 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
 _NAVAL_MARKERS = {
     "naval", "sea", "maritime", "marine", "water", "underwater", "surface", "boat", "boats",
 }  # fmt: skip
-_UNMANNED = {"unmanned", "uncrewed", "pilotless"}
+_UNMANNED = {"unmanned", "uncrewed", "pilotless", "drone"}
 
 
 def _token_category(token: str) -> WeaponCategory | None:
@@ -382,6 +397,7 @@ def _classify(words: list[str]) -> WeaponCategory | None:
         if category is WeaponCategory.DRONE and modifiers & _NAVAL_MARKERS:
             return WeaponCategory.NAVAL_DRONE
         if category is WeaponCategory.AIRCRAFT and head == "aircraft" and modifiers & _UNMANNED:
+            # "unmanned aircraft", "drone aircraft"
             return WeaponCategory.DRONE
         if category is WeaponCategory.UNKNOWN and modifiers & {"ballistic", "cruise"}:
             return WeaponCategory.MISSILE  # "ballistic targets"
