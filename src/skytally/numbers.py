@@ -111,9 +111,11 @@ _TENS = _alt([w for w, v in _SMALL.items() if v >= 20])
 _HY = r"(?:[-‑]|[ \t]+)"
 _SP = r"\s{1,3}"
 _B100 = rf"(?:{_TENS}(?:{_HY}{_UNIT})?|{_TEEN}|{_UNIT})"
-_HUND = rf"(?:(?:a|{_TEEN}|{_UNIT}){_HY}hundred\b(?:(?:{_SP}and)?{_SP}{_B100})?)"
+# "one hundred and 5": machine-translated bulletins mix words and digits after "and".
+_AND_DIGITS = rf"{_SP}and{_SP}\d{{1,2}}(?![\d.,:])"
+_HUND = rf"(?:(?:a|{_TEEN}|{_UNIT}){_HY}hundred\b(?:(?:{_SP}and)?{_SP}{_B100}|{_AND_DIGITS})?)"
 _B1000 = rf"(?:{_HUND}|{_B100})"
-_THOU = rf"(?:(?:a|{_B1000}){_HY}thousand\b(?:(?:{_SP}and)?{_SP}{_B1000})?)"
+_THOU = rf"(?:(?:a|{_B1000}){_HY}thousand\b(?:(?:{_SP}and)?{_SP}{_B1000}|{_AND_DIGITS})?)"
 _MILL = rf"(?:(?:a|{_B1000}){_SP}(?:million|billion)\b(?:(?:{_SP}and)?{_SP}(?:{_THOU}|{_B1000}))?)"
 _DOZEN = rf"(?:half{_SP}a{_SP}dozen|(?:a{_SP})?half[-‑ ]dozen|(?:a|{_B100}){_SP}dozen)\b"
 _COUPLE = rf"a{_SP}couple{_SP}of\b"
@@ -122,7 +124,12 @@ _WORDS = rf"(?:{_DOZEN}|{_COUPLE}|{_MILL}|{_THOU}|{_HUND}|{_B100}|zero\b)"
 _GAP = "[ \u00a0\u202f\u2009]"  # thousands separators that are spaces
 # A grouped number must not start inside another digit group, or "1 111 111 ...x"
 # would be rescanned from every group (quadratic).
-_DIG_GROUPED = rf"(?<!\d[,{_GAP[1:-1]}])[1-9]\d{{0,2}}(?:(?:,\d{{3}})++|(?:{_GAP}\d{{3}})++)(?!\d)"
+# "1,200", "1 200" and the European "1.200" (a decimal never has exactly three digits
+# after the point in a count of weapons).
+_DIG_GROUPED = (
+    rf"(?<!\d[.,{_GAP[1:-1]}])[1-9]\d{{0,2}}"
+    rf"(?:(?:,\d{{3}})++|(?:{_GAP}\d{{3}})++|(?:\.\d{{3}})++)(?!\d)"
+)
 _DIG_SCALED = rf"\d++(?:\.\d++)?{_SP}(?:thousand|million|billion)\b"
 _DIG_PLAIN = r"\d++"
 _RANGE = r"\d++[ ]?[-–][ ]?\d++"
@@ -248,7 +255,7 @@ _BEFORE_WINDOW = 40
 
 
 def _words_value(text: str) -> int:
-    tokens = re.findall(r"[a-z]+", text.lower())
+    tokens = re.findall(r"[a-z]+|\d+", text.lower())
     if "dozen" in tokens:
         if "half" in tokens:
             return 6
@@ -260,6 +267,8 @@ def _words_value(text: str) -> int:
     for token in tokens:
         if token == "a":
             current = 1
+        elif token.isdigit():
+            current += int(token)
         elif token in _SMALL:
             current += _SMALL[token]
         elif token == "hundred":
@@ -487,9 +496,40 @@ def _scan(text: str, isolated: bool = False) -> tuple[list[NumberMatch], bool]:
     return found, rejected
 
 
+def _merge_glosses(found: list[NumberMatch], text: str) -> list[NumberMatch]:
+    """One match for a number glossed in brackets: "58 (fifty-eight)", "twenty-one (21)".
+
+    Only digits glossed by words or words by digits: in an Air Force summary "13 (13)"
+    is two counts, launched and destroyed.
+    """
+    merged: list[NumberMatch] = []
+    for match in found:
+        if merged and match.value == merged[-1].value and match.qualifier is Qualifier.EXACT:
+            previous = merged[-1]
+            opening = _GLOSS_OPEN.fullmatch(text, previous.end, match.start)
+            closing = _GLOSS_CLOSE.match(text, match.end)
+            in_digits = _IN_DIGITS.fullmatch(text, previous.start, previous.end) is not None
+            if (
+                opening is not None
+                and closing is not None
+                and in_digits != (_IN_DIGITS.fullmatch(text, match.start, match.end) is not None)
+            ):
+                merged[-1] = NumberMatch(
+                    previous.start, closing.end(), previous.value, previous.qualifier
+                )
+                continue
+        merged.append(match)
+    return merged
+
+
+_GLOSS_OPEN = re.compile(r"\s{0,3}\(\s{0,3}")
+_GLOSS_CLOSE = re.compile(r"\s{0,3}\)")
+_IN_DIGITS = re.compile(r"[\d,. \u00a0\u202f\u2009]+")
+
+
 def find_numbers(text: str) -> list[NumberMatch]:
     """Every cardinal count expression in `text`, sorted and non-overlapping."""
-    return _scan(text)[0]
+    return _merge_glosses(_scan(text)[0], text)
 
 
 # --- parse_count -------------------------------------------------------------------------
@@ -508,6 +548,10 @@ _SPECIAL: dict[str, tuple[int, Qualifier]] = {
     "pair": (2, Qualifier.EXACT),
     "a couple": (2, Qualifier.APPROXIMATE),
 }
+_ORDINAL = re.compile(
+    r"(?:(?:a|an|the)\s+)?(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth)"
+)
 _VAGUE = re.compile(
     r"(?:dozens|several|many|numerous|multiple|few|a\s+few|hundreds|thousands|tens|scores"
     r"|a\s+number|a\s+handful|a\s+lot|lots|countless|a\s+series|a\s+wave|a\s+swarm"
@@ -526,7 +570,10 @@ _ACCEPTED_UNITS = {"dimensionless": 1, "dozen": 12, "pair": 2}
 
 
 def _normalise(phrase: str) -> str:
-    return " ".join(phrase.strip().strip(".,;:!?()[]\"'").split())
+    text = phrase.strip().strip(".,;:!?\"'")
+    if text.count("(") != text.count(")"):  # keep the brackets of "58 (fifty-eight)"
+        text = text.strip("()")
+    return " ".join(text.strip("[]").split())
 
 
 def parse_count(phrase: str) -> tuple[int, Qualifier] | None:
@@ -538,7 +585,10 @@ def parse_count(phrase: str) -> tuple[int, Qualifier] | None:
     bare = re.sub(r"\s+of$", "", lowered)
     if bare in _SPECIAL:
         return _SPECIAL[bare]
+    if _ORDINAL.fullmatch(bare):
+        return 1, Qualifier.EXACT  # "a fourth (drone)", "the fifth": one more of them
     found, rejected = _scan(text, isolated=True)
+    found = _merge_glosses(found, text)
     if found:
         first = found[0]
         # What the fast path left unread; if it still looks numeric ("twenty one hundred",
