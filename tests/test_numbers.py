@@ -42,6 +42,14 @@ FOUND_CASES: list[tuple[str, list[tuple[str, int, Qualifier]]]] = [
     ("3 thousand drones", [("3 thousand", 3000, EXACT)]),
     ("zero drones", [("zero", 0, EXACT)]),
     ("5 Mi-8 helicopters and 45 T-72 tanks", [("5", 5, EXACT), ("45", 45, EXACT)]),
+    ("shot down 1.236 fixed-wing drones", [("1.236", 1236, EXACT)]),
+    ("more than 1.200 drones", [("more than 1.200", 1200, MORE)]),
+    # a number glossed in brackets is one count, unless both are digits (Air Force tables)
+    ("destroyed 58 (fifty-eight) UAVs", [("58 (fifty-eight)", 58, EXACT)]),
+    ("twenty-one (21) UAVs", [("twenty-one (21)", 21, EXACT)]),
+    ("one hundred and 5 (105) UAVs", [("one hundred and 5 (105)", 105, EXACT)]),
+    ("Kh-101 cruise missiles – 13 (13);", [("13", 13, EXACT), ("13", 13, EXACT)]),
+    ("Shaheds and decoy drones – 339 (306)", [("339", 339, EXACT), ("306", 306, EXACT)]),
     # number words
     ("eleven drones", [("eleven", 11, EXACT)]),
     ("Eleven drones were downed", [("Eleven", 11, EXACT)]),
@@ -229,6 +237,12 @@ PARSE_CASES: list[tuple[str, tuple[int, Qualifier] | None]] = [
     ("9 of 9", (9, EXACT)),
     ("57 of 97", (57, EXACT)),
     ("the 12", (12, EXACT)),
+    ("all five", (5, EXACT)),
+    ("two more", (2, EXACT)),
+    ("another 14", (14, EXACT)),
+    ("58 (fifty-eight)", (58, EXACT)),
+    ("A fourth", (1, EXACT)),
+    ("the fifth", (1, EXACT)),
     ("2000", (2000, EXACT)),  # an isolated count phrase is not a year
     ("dozens", None),
     ("dozens of", None),

@@ -21,6 +21,7 @@ from . import attributes
 from .sentences import SentenceIndex
 
 Offsets = tuple[int, int]
+NEW_MENTION_WORDS = frozenset({"another", "one more", "a further"})
 
 
 class EventAssembler:
@@ -100,7 +101,6 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         return outcome_of(parent, seen | {count})
 
     drafts: list[dict[str, Any]] = []
-    first_draft: dict[Offsets, int] = {}
     for ent in counts:
         key: Offsets = (ent.start_char, ent.end_char)
         count_value = value_of(key)
@@ -108,13 +108,15 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         outcome = outcome_of(key)
         confidence = float(count_info.get("confidence", 0.9))
         if outcome is None:
-            outcome, confidence = "destroyed", confidence * 0.6
+            # no word says what happened to them: settled below, from a twin
+            # mention that does say ("up to 50 drones in the air" in a
+            # headline, "... had been launched" in the body), or dropped
+            confidence *= 0.6
         places = links.get(key, {}).get("place") or [(None, 1.0)]
         weapon = inherited(key, "weapon")
         period = inherited(key, "time")
         claimant = inherited(key, "claimant")
         heading = own(key, "heading_to")
-        first_draft[key] = len(drafts)
         for place, score in places:
             drafts.append(
                 {
@@ -137,6 +139,10 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
                     "confidence": round(min(1.0, confidence * score), 3),
                 }
             )
+    drafts = _settle_missing_outcomes(drafts)
+    first_draft: dict[Offsets, int] = {}
+    for index, draft in enumerate(drafts):
+        first_draft.setdefault(draft["_key"], index)
     if merge_restatements:
         drafts, first_draft = _merge_restatements(drafts)
     for draft in drafts:
@@ -162,11 +168,40 @@ def _place(
     }
 
 
+def _settle_missing_outcomes(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A count no outcome word speaks for is a claim only as a restatement of
+    one that has one; otherwise it is not reported (it may be drones "in the
+    air", spotted, or heading somewhere, with no claim about their fate)."""
+    settled = []
+    for draft in drafts:
+        if draft["outcome"] is None:
+            twin = next(
+                (
+                    other for other in drafts
+                    if other["outcome"] is not None
+                    and other["count"]["value"] == draft["count"]["value"]
+                    and other["count"]["qualifier"] == draft["count"]["qualifier"]
+                    and _category(other) in (_category(draft), None)
+                ),
+                None,
+            )
+            if twin is None:
+                continue
+            draft["outcome"] = twin["outcome"]
+        settled.append(draft)
+    return settled
+
+
+def _category(draft: dict[str, Any]) -> str | None:
+    return draft["weapon"]["category"] if draft["weapon"] else None
+
+
 def _identity(draft: dict[str, Any]) -> tuple[Any, ...]:
-    place = draft["place"]["code"] if draft["place"] else None
-    weapon = draft["weapon"]["category"] if draft["weapon"] else None
+    # the place's name too: one drone over the Pogarsky district and another
+    # over the Starodubsky district are two claims in the same region
+    place = (draft["place"]["code"], draft["place"]["name"]) if draft["place"] else None
     heading = draft["heading_to"]["code"] if draft["heading_to"] else None
-    return (draft["count"]["value"], draft["outcome"], place, weapon, heading)
+    return (draft["count"]["value"], draft["outcome"], place, _category(draft), heading)
 
 
 def _periods_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
@@ -190,6 +225,9 @@ def _merge_restatements(
     replaced: dict[Offsets, Offsets] = {}
     kept: list[dict[str, Any]] = []
     for draft in drafts:
+        if draft["count"]["text"].lower() in NEW_MENTION_WORDS:
+            kept.append(draft)  # "Another UAV was shot down" is never a restatement
+            continue
         twin = next(
             (
                 k for k in kept

@@ -96,6 +96,8 @@ DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
 )
 LIST_MEMORY = 3
+# drones seen, not claimed: "two more drones were spotted over the district"
+SIGHTING = re.compile(r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I)
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
     r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
@@ -218,7 +220,9 @@ class EntityRuler:
             since_count += 1
             if DISTRACTOR_CONTEXT.search(sent.text):
                 continue
-            allowed = has_outcome or (since_count <= LIST_MEMORY and has_anchor)
+            allowed = has_outcome or (
+                since_count <= LIST_MEMORY and has_anchor and not SIGHTING.search(sent.text)
+            )
             in_sentence: list[Candidate] = []
             if allowed:
                 in_sentence += self._number_counts(doc, sent, label_at)

@@ -239,6 +239,14 @@ class Linker:
             if not any(previous.span.end <= o.start < node.span.start for o in outcomes):
                 node.outcome = previous.outcome
                 node.outcome_span = previous.outcome_span
+        # "12, 7 and 3 drones were shot down": the verb after the list
+        for previous, node in reversed(list(zip(sent_nodes, sent_nodes[1:], strict=False))):
+            if previous.outcome is not None or node.outcome is None:
+                continue
+            between = [t.lower_ for t in doc[previous.span.end : node.span.start] if not t.is_space]
+            if between and all(word in {",", "and", "or"} for word in between):
+                previous.outcome = node.outcome
+                previous.outcome_span = node.outcome_span
         for node in sent_nodes:
             if node.outcome is None:
                 right, _ = self._outcome_candidates(node, sent_nodes, ents)
