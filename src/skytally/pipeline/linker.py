@@ -165,6 +165,8 @@ class Linker:
                 self._link_claimant(node, ents)
                 self._read_cues(doc, node)
             self._share_coordinated_places(doc, sent_nodes)
+            for node in sent_nodes:
+                self._resolve_pronoun_count(doc, node, ents_by_sentence.get(index - 1, []), values)
             self._pair_respectively(doc, sent, sent_nodes, ents, values)
         for node in nodes:
             # who speaks for this count, even when its own sentence names nobody;
@@ -243,8 +245,7 @@ class Linker:
         for previous, node in reversed(list(zip(sent_nodes, sent_nodes[1:], strict=False))):
             if previous.outcome is not None or node.outcome is None:
                 continue
-            between = [t.lower_ for t in doc[previous.span.end : node.span.start] if not t.is_space]
-            if between and all(word in {",", "and", "or"} for word in between):
+            if self._coordinated_counts(doc, previous, node):
                 previous.outcome = node.outcome
                 previous.outcome_span = node.outcome_span
         for node in sent_nodes:
@@ -253,6 +254,26 @@ class Linker:
                 if right:
                     node.outcome_span = right[0]
                     node.outcome = self._outcome_value(doc, right[0])
+
+    def _resolve_pronoun_count(
+        self, doc: Doc, node: CountNode, previous: list[Span], values: dict[str, Any]
+    ) -> None:
+        """"Two more drones were spotted over the Rossoshansky district. Both
+        were suppressed": "both" takes its weapon and place from the sentence
+        before."""
+        if node.span.text.lower() not in ("both", "all") or node.weapon is not None:
+            return
+        weapons = [e for e in previous if e.label_ == "WEAPON"]
+        if weapons:
+            node.weapon = weapons[-1]
+        places = [
+            e for e in previous
+            if e.label_ == "PLACE" and self._place_role(doc, e) not in ("launch", "heading", "dateline")
+            and self._code(e, values) not in COUNTRY_CODES
+        ]
+        if places and not node.places:
+            node.places = [places[-1]]
+            node.confidence = min(node.confidence, 0.7)
 
     def _share_list_weapon(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
         """"12, 7 and 3 drones were shot down": the noun after the last number
