@@ -27,8 +27,12 @@ def test_extract_returns_typed_events(nlp) -> None:
     assert total.weapon is not None and total.weapon.category is skytally.WeaponCategory.DRONE
     assert total.claimant is not None and total.claimant.name == "Russian Ministry of Defence"
     assert total.period is not None
-    assert total.period.start == dt.datetime(2025, 5, 31, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
-    assert total.period.end == dt.datetime(2025, 6, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=3)))
+    assert total.period.start == dt.datetime(
+        2025, 5, 31, 23, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))
+    )
+    assert total.period.end == dt.datetime(
+        2025, 6, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=3))
+    )
     assert [e.place.code for e in events[1:]] == ["RU-KRS", "RU-BRY", "RU-ORL"]
     assert all(e.part_of == 0 for e in events[1:])
     # breakdowns inherit the total's period and claimant
@@ -164,7 +168,7 @@ def test_ten_megabytes_in_bounded_memory(nlp) -> None:
 def test_load_rejects_paths_that_are_not_pipelines(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         skytally.load(tmp_path / "missing")
-    with pytest.raises(InputError, match="config.cfg"):
+    with pytest.raises(InputError, match=r"config\.cfg"):
         skytally.load(tmp_path)
 
 

@@ -35,7 +35,9 @@ def test_json_output_of_the_bundled_example() -> None:
     for event in events:
         assert text[event["count"]["start"] : event["count"]["end"]] == event["count"]["text"]
     # "Two each were destroyed over the Tula and Kaluga regions"
-    each = [(e["count"]["value"], e["place"]["code"]) for e in events if e["count"]["text"] == "Two"]
+    each = [
+        (e["count"]["value"], e["place"]["code"]) for e in events if e["count"]["text"] == "Two"
+    ]
     assert each == [(2, "RU-TUL"), (2, "RU-KLU")]
     # the production figure and the war-long tally are not events
     assert all(e["count"]["value"] < 1000 for e in events)

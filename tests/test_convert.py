@@ -38,8 +38,13 @@ from skytally.errors import DataError, InputError
 FIXTURES = Path(__file__).parent / "fixtures"
 CONVERT = FIXTURES / "convert"
 ARTICLES = FIXTURES / "articles.txt"
-FORMATS = {"jsonl": "jsonl", "prodigy": "jsonl", "labelstudio": "json", "doccano": "jsonl",
-           "spacy": "spacy"}
+FORMATS = {
+    "jsonl": "jsonl",
+    "prodigy": "jsonl",
+    "labelstudio": "json",
+    "doccano": "jsonl",
+    "spacy": "spacy",
+}
 
 runner = CliRunner()
 
@@ -60,7 +65,9 @@ def imported(path: Path, fmt: str) -> list[ArticleRecord]:
 def event_rows(record: ArticleRecord) -> list[tuple[Any, ...]]:
     return [
         (
-            e.count.value, e.count.qualifier.value, e.outcome.value,
+            e.count.value,
+            e.count.qualifier.value,
+            e.outcome.value,
             e.weapon.category.value if e.weapon else None,
             e.place.code if e.place else None,
             e.heading_to.code if e.heading_to else None,
@@ -203,8 +210,12 @@ def test_prodigy_rel_manual_export_imports() -> None:
     assert first.published == "2025-06-02T08:00:00+03:00"
     # text order, with markup-style ids
     assert [(s.id, s.label, s.text) for s in first.spans] == [
-        ("o1", "OUTCOME", "shot down"), ("c1", "COUNT", "23"), ("w1", "WEAPON", "drones"),
-        ("t1", "TIME", "overnight"), ("c2", "COUNT", "14"), ("p1", "PLACE", "Bryansk region"),
+        ("o1", "OUTCOME", "shot down"),
+        ("c1", "COUNT", "23"),
+        ("w1", "WEAPON", "drones"),
+        ("t1", "TIME", "overnight"),
+        ("c2", "COUNT", "14"),
+        ("p1", "PLACE", "Bryansk region"),
         ("k1", "CLAIMANT", "Defence Ministry"),
     ]
     spans = {s.text: s for s in first.spans}
@@ -212,11 +223,15 @@ def test_prodigy_rel_manual_export_imports() -> None:
     assert spans["Bryansk region"].attrs["code"] == "RU-BRY"
     assert spans["Defence Ministry"].attrs == {"name": "Russian Ministry of Defence"}
     assert spans["overnight"].attrs == {
-        "start": "2025-06-01T23:00:00+03:00", "end": "2025-06-02T07:00:00+03:00"
+        "start": "2025-06-01T23:00:00+03:00",
+        "end": "2025-06-02T07:00:00+03:00",
     }
     assert relation_rows(first) == {
-        ("23", "outcome", "shot down"), ("23", "weapon", "drones"), ("23", "time", "overnight"),
-        ("23", "claimant", "Defence Ministry"), ("14", "part_of", "23"),
+        ("23", "outcome", "shot down"),
+        ("23", "weapon", "drones"),
+        ("23", "time", "overnight"),
+        ("23", "claimant", "Defence Ministry"),
+        ("14", "part_of", "23"),
         ("14", "place", "Bryansk region"),
     }
     assert event_rows(first) == [
@@ -247,8 +262,10 @@ def test_labelstudio_export_imports() -> None:
     assert period is not None and period.end is not None
     assert period.end.isoformat() == "2025-03-04T07:00:00+02:00"  # resolved against data.published
     assert relation_rows(heading) == {
-        ("three", "outcome", "downed"), ("three", "weapon", "drones"),
-        ("three", "claimant", "Sergei Sobyanin"), ("three", "heading_to", "Moscow"),
+        ("three", "outcome", "downed"),
+        ("three", "weapon", "drones"),
+        ("three", "claimant", "Sergei Sobyanin"),
+        ("three", "heading_to", "Moscow"),
     }
     assert event_rows(heading) == [
         (3, "exact", "destroyed", "drone", None, "RU-MOW", "Sergei Sobyanin", None)
@@ -290,13 +307,16 @@ def test_edited_in_the_tool_keeps_values_and_derives_events_again(
     result = task["annotations"][0]["result"]
     kursk = next(s for s in record.spans if s.text == "Kursk region")
     # the annotator deletes the arrow "17 -> Kursk region" and marks "Kyiv" as a place
-    result[:] = [
-        r for r in result if not (r["type"] == "relation" and r["to_id"] == kursk.id)
-    ]
+    result[:] = [r for r in result if not (r["type"] == "relation" and r["to_id"] == kursk.id)]
     start = record.text.index("Kyiv")
     result.append(
-        {"id": "newregion1", "from_name": "label", "to_name": "text", "type": "labels",
-         "value": {"start": start, "end": start + 4, "text": "Kyiv", "labels": ["PLACE"]}}
+        {
+            "id": "newregion1",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": start, "end": start + 4, "text": "Kyiv", "labels": ["PLACE"]},
+        }
     )
     path = tmp_path / "edited.json"
     path.write_text(json.dumps([task]))
@@ -344,17 +364,41 @@ def test_labelstudio_variants(tmp_path: Path) -> None:
 def test_labelstudio_offsets_counted_in_utf16_are_fixed(tmp_path: Path) -> None:
     text = "🚀 Air defences shot down 12 drones over the Kursk region."
     units = lambda s: len(s.encode("utf-16-le")) // 2  # noqa: E731
+
     def region(rid: str, surface: str, label: str) -> dict[str, Any]:
         start = units(text[: text.index(surface)])
-        return {"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
-                "value": {"start": start, "end": start + len(surface), "text": surface,
-                          "labels": [label]}}
-    result = [region("a", "shot down", "OUTCOME"), region("b", "12", "COUNT"),
-              region("c", "Kursk region", "PLACE"),
-              {"from_id": "b", "to_id": "a", "type": "relation", "direction": "right",
-               "labels": ["outcome"]},
-              {"from_id": "b", "to_id": "c", "type": "relation", "direction": "right",
-               "labels": ["place"]}]
+        return {
+            "id": rid,
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {
+                "start": start,
+                "end": start + len(surface),
+                "text": surface,
+                "labels": [label],
+            },
+        }
+
+    result = [
+        region("a", "shot down", "OUTCOME"),
+        region("b", "12", "COUNT"),
+        region("c", "Kursk region", "PLACE"),
+        {
+            "from_id": "b",
+            "to_id": "a",
+            "type": "relation",
+            "direction": "right",
+            "labels": ["outcome"],
+        },
+        {
+            "from_id": "b",
+            "to_id": "c",
+            "type": "relation",
+            "direction": "right",
+            "labels": ["place"],
+        },
+    ]
     path = tmp_path / "emoji.json"
     task = {"id": 1, "data": {"text": text}, "annotations": [{"result": result}]}
     path.write_text(json.dumps([task]))
@@ -373,9 +417,10 @@ def test_handmade_docbin_imports(tmp_path: Path) -> None:
         doc.char_span(spans["drones"], spans["drones"] + 6, label="WEAPON"),
         doc.char_span(spans["Kursk region"], spans["Kursk region"] + 12, label="PLACE"),
     ]
-    doc._.links = [[spans["12"], spans["12"] + 2, spans[c], spans[c] + len(c), label, 0.9]
-                   for c, label in (("shot down", "outcome"), ("drones", "weapon"),
-                                    ("Kursk region", "place"))]
+    doc._.links = [
+        [spans["12"], spans["12"] + 2, spans[c], spans[c] + len(c), label, 0.9]
+        for c, label in (("shot down", "outcome"), ("drones", "weapon"), ("Kursk region", "place"))
+    ]
     path = tmp_path / "own.spacy"
     DocBin(docs=[doc], store_user_data=True).to_disk(path)
     record = imported(path, "spacy")[0]
@@ -385,9 +430,16 @@ def test_handmade_docbin_imports(tmp_path: Path) -> None:
 
 def test_span_values_reads_like_the_pipeline() -> None:
     text = "Nearly two dozen Shaheds were downed over the Belgorod region overnight."
-    spans = [(text.index(s), text.index(s) + len(s), label) for s, label in (
-        ("Nearly two dozen", "COUNT"), ("Shaheds", "WEAPON"), ("downed", "OUTCOME"),
-        ("Belgorod region", "PLACE"), ("overnight", "TIME"))]
+    spans = [
+        (text.index(s), text.index(s) + len(s), label)
+        for s, label in (
+            ("Nearly two dozen", "COUNT"),
+            ("Shaheds", "WEAPON"),
+            ("downed", "OUTCOME"),
+            ("Belgorod region", "PLACE"),
+            ("overnight", "TIME"),
+        )
+    ]
     values = span_values(text, spans, "2025-06-02")
     assert values[0] == {"value": 24, "qualifier": "approximate"}
     assert values[1] == {"category": "drone"}
@@ -474,8 +526,10 @@ def test_invalid_labelstudio_json_names_the_line(tmp_path: Path) -> None:
 
 def test_span_problems(tmp_path: Path) -> None:
     text = "Air defences destroyed several drones over Kursk."
+
     def entity(n: int, start: int, end: int, label: str) -> dict[str, Any]:
         return {"id": n, "label": label, "start_offset": start, "end_offset": end}
+
     several = text.index("several")
     cases = {
         # a count with no number in it
@@ -483,14 +537,17 @@ def test_span_problems(tmp_path: Path) -> None:
         # half a word
         "token boundaries": [entity(1, several, several + 4, "WEAPON")],
         # two spans over the same words
-        "overlaps": [entity(1, several, several + 14, "WEAPON"),
-                     entity(2, several + 8, several + 14, "WEAPON")],
+        "overlaps": [
+            entity(1, several, several + 14, "WEAPON"),
+            entity(2, several + 8, several + 14, "WEAPON"),
+        ],
         # a word that is no outcome
         "is not an outcome": [entity(1, text.index("Air"), text.index("Air") + 3, "OUTCOME")],
     }
     for expected, entities in cases.items():
-        path = write_lines(tmp_path / "bad.jsonl", [{"id": 1, "text": text, "entities": entities,
-                                                     "relations": []}])
+        path = write_lines(
+            tmp_path / "bad.jsonl", [{"id": 1, "text": text, "entities": entities, "relations": []}]
+        )
         error = raises_problem(path, "doccano")
         assert str(error).startswith(f"{path}:1: entities["), (expected, str(error))
         assert expected in str(error), (expected, str(error))
@@ -581,8 +638,17 @@ def seed_files() -> list[Path]:
 def test_annotate_labelstudio_loads_back(seed_files: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "tasks.json"
     result = runner.invoke(
-        app, ["annotate", *map(str, seed_files), "--to", "labelstudio", "--output", str(out),
-              "--published", "2025-11-01T09:00:00+03:00"],
+        app,
+        [
+            "annotate",
+            *map(str, seed_files),
+            "--to",
+            "labelstudio",
+            "--output",
+            str(out),
+            "--published",
+            "2025-11-01T09:00:00+03:00",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"wrote {len(seed_files)} labelstudio task(s) with ")
@@ -600,11 +666,17 @@ def test_annotate_labelstudio_loads_back(seed_files: list[Path], tmp_path: Path)
 
 
 def test_annotate_prodigy_from_jsonl_loads_back(tmp_path: Path) -> None:
-    source = write_lines(tmp_path / "articles.jsonl", [
-        {"id": "a1", "text": "Air defences shot down 12 drones over the Kursk region overnight.",
-         "published": "2025-06-02"},
-        {"text": "Russia launched 30 Shahed drones at Ukraine; 21 of them were shot down."},
-    ])
+    source = write_lines(
+        tmp_path / "articles.jsonl",
+        [
+            {
+                "id": "a1",
+                "text": "Air defences shot down 12 drones over the Kursk region overnight.",
+                "published": "2025-06-02",
+            },
+            {"text": "Russia launched 30 Shahed drones at Ukraine; 21 of them were shot down."},
+        ],
+    )
     out = tmp_path / "tasks.jsonl"
     result = runner.invoke(app, ["annotate", str(source), "--to", "prodigy", "-o", str(out)])
     assert result.exit_code == 0, result.output
@@ -638,8 +710,9 @@ def test_annotate_many_inputs_and_errors(tmp_path: Path) -> None:
         app, ["annotate", files[0], "--to", "prodigy", "-o", str(out), "--published", "yesterday"]
     )
     assert bad_date.exit_code == 2 and bad_date.stderr.startswith("error: --published: ")
-    missing = runner.invoke(app, ["annotate", str(tmp_path / "nope.txt"), "--to", "prodigy",
-                                  "-o", str(out)])
+    missing = runner.invoke(
+        app, ["annotate", str(tmp_path / "nope.txt"), "--to", "prodigy", "-o", str(out)]
+    )
     assert missing.exit_code == 2 and "no such file" in missing.stderr
 
 

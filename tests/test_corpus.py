@@ -49,10 +49,23 @@ def test_corpus_covers_the_required_styles_and_splits() -> None:
     no_event = tables["phenomenon"]["no event"]
     assert 0.1 * len(records) <= no_event <= 0.3 * len(records)
     for phenomenon in (
-        "total with breakdown", "subset heading to", "each / sum-pinned list", "respectively",
-        "bound or approximation", "a / another / both", "launched", "suppressed", "hit",
-        "missile", "guided bomb", "naval drone", "sea", "city or district", "not a real region",
-        "GMT/UTC conversion", "hedged claim",
+        "total with breakdown",
+        "subset heading to",
+        "each / sum-pinned list",
+        "respectively",
+        "bound or approximation",
+        "a / another / both",
+        "launched",
+        "suppressed",
+        "hit",
+        "missile",
+        "guided bomb",
+        "naval drone",
+        "sea",
+        "city or district",
+        "not a real region",
+        "GMT/UTC conversion",
+        "hedged claim",
     ):
         assert tables["phenomenon"][phenomenon] >= 5, phenomenon
 
@@ -69,7 +82,10 @@ published: 2025-11-01T09:00:00+03:00
 source_style: ministry_bulletin
 split: train
 ---
-[Air defences]{CLAIMANT#k1} [destroyed]{OUTCOME#o1 value=destroyed} [98]{COUNT#c1 value=98 out=o1 weapon=w1 by=k1} [drones]{WEAPON#w1 cat=drone}, [two]{COUNT#c2 value=2 of=c1 place=p1,p2} each over [Voronezh]{PLACE#p1 code=RU-VOR} and [Crimea]{PLACE#p2 code=UA-43}.
+[Air defences]{CLAIMANT#k1} [destroyed]{OUTCOME#o1 value=destroyed} \
+[98]{COUNT#c1 value=98 out=o1 weapon=w1 by=k1} [drones]{WEAPON#w1 cat=drone}, \
+[two]{COUNT#c2 value=2 of=c1 place=p1,p2} each over [Voronezh]{PLACE#p1 code=RU-VOR} \
+and [Crimea]{PLACE#p2 code=UA-43}.
 """
 
 
@@ -79,8 +95,12 @@ def test_markup_compiles_to_offsets_relations_and_events() -> None:
     assert record.text == "Air defences destroyed 98 drones, two each over Voronezh and Crimea."
     for span in record.spans:
         assert record.text[span.start : span.end] == span.text
-    assert [(e.count.value, e.place.code if e.place else None, e.part_of) for e in record.events] == [
-        (98, None, None), (2, "RU-VOR", 0), (2, "UA-43", 0),
+    assert [
+        (e.count.value, e.place.code if e.place else None, e.part_of) for e in record.events
+    ] == [
+        (98, None, None),
+        (2, "RU-VOR", 0),
+        (2, "UA-43", 0),
     ]
     # the breakdown inherits the total's outcome, weapon and claimant
     assert all(e.outcome.value == "destroyed" and e.weapon is not None for e in record.events)

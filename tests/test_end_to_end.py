@@ -79,8 +79,16 @@ def test_fixtures_cover_every_source_style() -> None:
     styles = {record.source_style for record in OWN}
     assert len(OWN) >= 20
     assert {
-        "ministry_bulletin", "wire_story", "state_agency", "ukrainian_relay", "governor_post",
-        "air_force_summary", "city_administration", "analysis", "content_farm", "live_blog",
+        "ministry_bulletin",
+        "wire_story",
+        "state_agency",
+        "ukrainian_relay",
+        "governor_post",
+        "air_force_summary",
+        "city_administration",
+        "analysis",
+        "content_farm",
+        "live_blog",
     } <= styles
     assert sum(1 for r in OWN if not r.events) >= 4
 

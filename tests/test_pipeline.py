@@ -116,26 +116,37 @@ def _summary(events) -> list[tuple]:
         (
             "Air defences shot down 30 drones overnight, two each over the Voronezh and "
             "Lipetsk regions and 26 over the Kursk region.",
-            [(30, "destroyed", None, None), (2, "destroyed", "RU-VOR", 0),
-             (2, "destroyed", "RU-LIP", 0), (26, "destroyed", "RU-KRS", 0)],
+            [
+                (30, "destroyed", None, None),
+                (2, "destroyed", "RU-VOR", 0),
+                (2, "destroyed", "RU-LIP", 0),
+                (26, "destroyed", "RU-KRS", 0),
+            ],
         ),
         (
             "The ministry said 17 drones were downed over the Tula, Kaluga and Oryol regions, "
             "with ten, four and three respectively.",
-            [(17, "destroyed", None, None), (10, "destroyed", "RU-TUL", 0),
-             (4, "destroyed", "RU-KLU", 0), (3, "destroyed", "RU-ORL", 0)],
+            [
+                (17, "destroyed", None, None),
+                (10, "destroyed", "RU-TUL", 0),
+                (4, "destroyed", "RU-KLU", 0),
+                (3, "destroyed", "RU-ORL", 0),
+            ],
         ),
         (
             # the sum pins "six over Belgorod and Smolensk" to six each
             "Air defences destroyed 20 drones: eight over the Bryansk region and six over "
             "Belgorod and Smolensk.",
-            [(20, "destroyed", None, None), (8, "destroyed", "RU-BRY", 0),
-             (6, "destroyed", "RU-BEL", 0), (6, "destroyed", "RU-SMO", 0)],
+            [
+                (20, "destroyed", None, None),
+                (8, "destroyed", "RU-BRY", 0),
+                (6, "destroyed", "RU-BEL", 0),
+                (6, "destroyed", "RU-SMO", 0),
+            ],
         ),
         (
             "Of 97 Shaheds launched overnight, 57 were shot down and 34 were locationally lost.",
-            [(97, "launched", None, None), (57, "destroyed", None, 0),
-             (34, "suppressed", None, 0)],
+            [(97, "launched", None, None), (57, "destroyed", None, 0), (34, "suppressed", None, 0)],
         ),
         (
             "Air defence crews intercepted 11 of 17 missiles.",
@@ -176,7 +187,9 @@ def test_unpairable_list_gives_no_per_place_events(nlp) -> None:
 
 def test_subset_heading_to_a_city(nlp) -> None:
     events = _events(
-        nlp, "Air defences destroyed 15 drones over the Moscow region, including six flying towards Moscow."
+        nlp,
+        "Air defences destroyed 15 drones over the Moscow region, "
+        "including six flying towards Moscow.",
     )
     assert _summary(events) == [(15, "destroyed", "RU-MOS", None), (6, "destroyed", None, 0)]
     assert events[1].heading_to is not None and events[1].heading_to.code == "RU-MOW"
@@ -193,12 +206,18 @@ def test_launch_sites_are_not_places(nlp) -> None:
 
 
 def test_moscow_time_and_kyiv_time(nlp) -> None:
-    russian = _events(nlp, "The Russian defence ministry said 12 drones were destroyed between 20:00 and 23:00.")
-    ukrainian = _events(nlp, "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00.")
+    russian = _events(
+        nlp, "The Russian defence ministry said 12 drones were destroyed between 20:00 and 23:00."
+    )
+    ukrainian = _events(
+        nlp, "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00."
+    )
     assert russian[0].period.start.utcoffset().total_seconds() == 3 * 3600  # type: ignore[union-attr]
     assert ukrainian[0].period.start.utcoffset().total_seconds() == 3 * 3600  # type: ignore[union-attr]
     winter = _events(
-        nlp, "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00.", "2025-01-10T09:00:00+02:00"
+        nlp,
+        "Ukraine's air force said 12 drones were destroyed between 20:00 and 23:00.",
+        "2025-01-10T09:00:00+02:00",
     )
     assert winter[0].period.start.utcoffset().total_seconds() == 2 * 3600  # type: ignore[union-attr]
 
@@ -207,5 +226,9 @@ def test_a_city_resolves_to_its_region_and_keeps_its_name(nlp) -> None:
     events = _events(nlp, "Governor Alexander Drozdenko said a drone was shot down near Kirishi.")
     assert len(events) == 1
     place = events[0].place
-    assert place is not None and (place.code, place.name, place.kind.value) == ("RU-LEN", "Kirishi", "city")
+    assert place is not None and (place.code, place.name, place.kind.value) == (
+        "RU-LEN",
+        "Kirishi",
+        "city",
+    )
     assert events[0].claimant is not None and events[0].claimant.name == "Alexander Drozdenko"

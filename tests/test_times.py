@@ -912,8 +912,13 @@ def test_dateparser_reads_only_the_isolated_date_part(monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     "expression",
-    ["Tonight", "this night", "Over the past night", "during the past night",
-     "In the course of the past night"],
+    [
+        "Tonight",
+        "this night",
+        "Over the past night",
+        "during the past night",
+        "In the course of the past night",
+    ],
 )
 def test_morning_report_nights_are_the_past_night(expression: str) -> None:
     """A governor's "Tonight, air defence destroyed..." posted in the morning."""

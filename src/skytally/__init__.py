@@ -1,15 +1,15 @@
 """skytally: typed interception events from English news text.
 
-    >>> import skytally
-    >>> events = skytally.extract(text, published="2025-11-01")
+>>> import skytally
+>>> events = skytally.extract(text, published="2025-11-01")
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .api import build_pipeline, extract, extract_many, load  # noqa: E402
-from .schema import (  # noqa: E402
+from .api import build_pipeline, extract, extract_many, load
+from .schema import (
     Claimant,
     Count,
     InterceptionEvent,

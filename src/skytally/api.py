@@ -61,10 +61,14 @@ def load(path: str | Path | None = None) -> Language:
     try:
         nlp = spacy.load(location)
     except Exception as error:  # spaCy raises many types for a broken folder
-        raise InputError(Errors.E005.format(path=location, reason=str(error).splitlines()[0])) from None
+        raise InputError(
+            Errors.E005.format(path=location, reason=str(error).splitlines()[0])
+        ) from None
     if "skytally_events" not in nlp.pipe_names:
         raise InputError(
-            Errors.E005.format(path=location, reason="its pipeline has no skytally_events component")
+            Errors.E005.format(
+                path=location, reason="its pipeline has no skytally_events component"
+            )
         )
     return nlp
 

@@ -26,7 +26,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-data_app = typer.Typer(help="Annotated data: validate, statistics, conversion.", no_args_is_help=True)
+data_app = typer.Typer(
+    help="Annotated data: validate, statistics, conversion.", no_args_is_help=True
+)
 app.add_typer(data_app, name="data")
 
 T = TypeVar("T")
@@ -74,9 +76,26 @@ def read_text(source: str) -> str:
 
 
 CSV_COLUMNS = (
-    "source", "index", "count", "qualifier", "weapon", "outcome", "place_code", "place_name",
-    "place_kind", "heading_to_code", "period_start", "period_end", "claimant", "part_of",
-    "confidence", "count_text", "count_start", "count_end", "sentence_start", "sentence_end",
+    "source",
+    "index",
+    "count",
+    "qualifier",
+    "weapon",
+    "outcome",
+    "place_code",
+    "place_name",
+    "place_kind",
+    "heading_to_code",
+    "period_start",
+    "period_end",
+    "claimant",
+    "part_of",
+    "confidence",
+    "count_text",
+    "count_start",
+    "count_end",
+    "sentence_start",
+    "sentence_end",
 )
 
 
@@ -92,7 +111,9 @@ def event_row(source: str, index: int, event: Any) -> dict[str, Any]:
         "place_name": event.place.name if event.place else "",
         "place_kind": event.place.kind.value if event.place else "",
         "heading_to_code": (event.heading_to.code or "") if event.heading_to else "",
-        "period_start": event.period.start.isoformat() if event.period and event.period.start else "",
+        "period_start": event.period.start.isoformat()
+        if event.period and event.period.start
+        else "",
         "period_end": event.period.end.isoformat() if event.period and event.period.end else "",
         "claimant": event.claimant.name if event.claimant else "",
         "part_of": "" if event.part_of is None else event.part_of,
@@ -114,7 +135,9 @@ def render(results: list[tuple[str, list[Any]]], output: OutputFormat) -> str:
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if output is OutputFormat.jsonl:
         lines = [
-            json.dumps({"source": source, "index": i, **e.model_dump(mode="json")}, ensure_ascii=False)
+            json.dumps(
+                {"source": source, "index": i, **e.model_dump(mode="json")}, ensure_ascii=False
+            )
             for source, events in results
             for i, e in enumerate(events)
         ]
@@ -137,17 +160,37 @@ def render_table(results: list[tuple[str, list[Any]]]) -> str:
     console = Console(file=io.StringIO(), width=160, force_terminal=False)
     for source, events in results:
         table = Table(title=f"{source}: {len(events)} events", title_justify="left")
-        for column in ("#", "count", "weapon", "outcome", "place", "heading to", "period",
-                       "claimant", "part of", "conf."):
+        for column in (
+            "#",
+            "count",
+            "weapon",
+            "outcome",
+            "place",
+            "heading to",
+            "period",
+            "claimant",
+            "part of",
+            "conf.",
+        ):
             table.add_column(column)
         for i, e in enumerate(events):
             row = event_row(source, i, e)
-            count = f"{row['count']}" + ("" if row["qualifier"] == "exact" else f" ({row['qualifier']})")
+            count = f"{row['count']}" + (
+                "" if row["qualifier"] == "exact" else f" ({row['qualifier']})"
+            )
             place = f"{row['place_code'] or '?'} {row['place_name']}" if e.place else ""
             period = f"{row['period_start'][:16]} .. {row['period_end'][:16]}" if e.period else ""
             table.add_row(
-                str(i), count, row["weapon"], row["outcome"], place, row["heading_to_code"],
-                period, row["claimant"], str(row["part_of"]), f"{e.confidence:.2f}",
+                str(i),
+                count,
+                row["weapon"],
+                row["outcome"],
+                place,
+                row["heading_to_code"],
+                period,
+                row["claimant"],
+                str(row["part_of"]),
+                f"{e.confidence:.2f}",
             )
         console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
@@ -155,10 +198,14 @@ def render_table(results: list[tuple[str, list[Any]]]) -> str:
 
 @app.command()
 def extract(
-    files: Annotated[list[str], typer.Argument(help="Text files to read; '-' reads standard input.")],
+    files: Annotated[
+        list[str], typer.Argument(help="Text files to read; '-' reads standard input.")
+    ],
     published: Annotated[
         str | None,
-        typer.Option(help="Publication date or datetime (ISO 8601) the texts' times are resolved against."),
+        typer.Option(
+            help="Publication date or datetime (ISO 8601) the texts' times are resolved against."
+        ),
     ] = None,
     output_format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
@@ -206,7 +253,9 @@ def save_model(
 
     def run() -> None:
         if output.exists() and any(output.iterdir()):
-            raise InputError(Errors.E004.format(path=output, reason="folder exists and is not empty"))
+            raise InputError(
+                Errors.E004.format(path=output, reason="folder exists and is not empty")
+            )
         build_pipeline().to_disk(output)
 
     guarded(run)
@@ -349,7 +398,8 @@ def annotate(
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o",
+            "--output",
+            "-o",
             help="File to write: a JSON list of tasks (labelstudio) or JSONL (prodigy).",
         ),
     ],
@@ -429,14 +479,18 @@ def evaluate_command(
     data: Annotated[Path, typer.Argument(help="Annotated JSONL file or a folder of them.")],
     model: Annotated[
         Path | None,
-        typer.Option(help="A saved skytally pipeline (default: the bundled model; 'rules': "
-                     "the rule-based pipeline)."),
+        typer.Option(
+            help="A saved skytally pipeline (default: the bundled model; 'rules': "
+            "the rule-based pipeline)."
+        ),
     ] = None,
     baseline: Annotated[
         str | None,
-        typer.Option(help="A second pipeline scored on the same data, side by side with a "
-                     "paired bootstrap of the event-F1 difference; 'rules' = the bundled "
-                     "rule-based pipeline."),
+        typer.Option(
+            help="A second pipeline scored on the same data, side by side with a "
+            "paired bootstrap of the event-F1 difference; 'rules' = the bundled "
+            "rule-based pipeline."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -485,8 +539,11 @@ def evaluate_command(
         results, all_runs = [], []
         # on stderr, so the tables on stdout can be piped or redirected
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-            console=Console(stderr=True), transient=True,
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
+            transient=True,
         ) as progress:
             for nlp, name in pipelines:
                 task = progress.add_task(f"scoring {name}", total=2 * len(records))

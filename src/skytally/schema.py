@@ -126,4 +126,3 @@ class GoldEvent(InterceptionEvent):
 
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
     optional: bool = False
-

@@ -41,7 +41,9 @@ def build_corpus(source: Path, output: Path) -> dict[str, int]:
     missing = [r.id for r in records if r.split not in SPLITS]
     if missing:
         raise DataError(
-            Errors.E011.format(where=source, reason=f"articles without a split: {', '.join(missing[:5])}")
+            Errors.E011.format(
+                where=source, reason=f"articles without a split: {', '.join(missing[:5])}"
+            )
         )
     output.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}

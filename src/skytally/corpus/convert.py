@@ -71,7 +71,12 @@ DOC_RECORD_KEY = "skytally_record"
 LS_FROM_NAME = "label"
 LS_TO_NAME = "text"
 ID_PREFIX = {
-    "COUNT": "c", "WEAPON": "w", "PLACE": "p", "TIME": "t", "CLAIMANT": "k", "OUTCOME": "o",
+    "COUNT": "c",
+    "WEAPON": "w",
+    "PLACE": "p",
+    "TIME": "t",
+    "CLAIMANT": "k",
+    "OUTCOME": "o",
 }
 OUTCOME_VALUES = ("destroyed", "suppressed", "launched", "hit")
 SPAN_FIELDS = frozenset({"id", "start", "end", "label", "text", "attrs"})
@@ -92,9 +97,7 @@ def infer_format(path: Path, *, reading: bool) -> str:
     if found == "jsonl" and reading:
         found = _sniff_jsonl(path)
     if found is None:
-        raise InputError(
-            Errors.E021.format(path=path, option=option, choices=", ".join(choices))
-        )
+        raise InputError(Errors.E021.format(path=path, option=option, choices=", ".join(choices)))
     return found
 
 
@@ -113,9 +116,7 @@ def _sniff_jsonl(path: Path) -> str | None:
         return "jsonl"  # ... and the one with the line
     if not isinstance(payload, dict):
         return "jsonl"
-    if "entities" in payload or (
-        isinstance(payload.get("label"), list) and "spans" not in payload
-    ):
+    if "entities" in payload or (isinstance(payload.get("label"), list) and "spans" not in payload):
         return "doccano"
     if {"tokens", "answer", "_input_hash", "_task_hash"} & payload.keys():
         return "prodigy"
@@ -165,8 +166,11 @@ def gold_attrs(label: str, value: dict[str, Any]) -> dict[str, Any]:
     if label == "WEAPON":
         return {"category": value.get("category", "unknown")}
     if label == "PLACE":
-        return {"code": value.get("code"), "kind": value.get("kind") or "region",
-                "name": value.get("name")}
+        return {
+            "code": value.get("code"),
+            "kind": value.get("kind") or "region",
+            "name": value.get("name"),
+        }
     if label == "TIME":
         return {"start": value.get("start"), "end": value.get("end")}
     if label == "CLAIMANT":
@@ -347,8 +351,12 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
 
     spans = [
         SpanRecord(
-            id=ids[raw.key], start=raw.start, end=raw.end, label=raw.label,
-            text=text[raw.start : raw.end], attrs=attrs[raw.key],
+            id=ids[raw.key],
+            start=raw.start,
+            end=raw.end,
+            label=raw.label,
+            text=text[raw.start : raw.end],
+            attrs=attrs[raw.key],
         )
         for raw in draft.spans
     ]
@@ -357,9 +365,13 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
         spans.sort(key=lambda s: (s.start, s.end))  # text order, as markup writes them
     try:
         record = ArticleRecord(
-            id=str(draft.article_id), text=text, published=draft.published,
-            source_style=draft.source_style, split=draft.split,
-            spans=spans, relations=relations,
+            id=str(draft.article_id),
+            text=text,
+            published=draft.published,
+            source_style=draft.source_style,
+            split=draft.split,
+            spans=spans,
+            relations=relations,
         )
     except ValidationError as error:
         first = error.errors()[0]
@@ -629,7 +641,9 @@ def _prodigy_draft(task: dict[str, Any], where: str, path: Path) -> Draft:
     tokens = task.get("tokens") if isinstance(task.get("tokens"), list) else []
     line = where.rsplit(":", 1)[1]
     draft = Draft(
-        where=where, text=text, snapshot=_snapshot_of(task.get(SNAPSHOT_KEY)),
+        where=where,
+        text=text,
+        snapshot=_snapshot_of(task.get(SNAPSHOT_KEY)),
         **_meta_fields(meta, where, f"{path.stem}-{line}"),
     )
     spans = task.get("spans") or []
@@ -670,7 +684,10 @@ def _prodigy_offsets(span: dict[str, Any], tokens: list[Any], where: str) -> tup
 
 
 def _prodigy_end(
-    rel: dict[str, Any], side: str, tokens: list[Any], by_token_end: dict[Any, list[str]],
+    rel: dict[str, Any],
+    side: str,
+    tokens: list[Any],
+    by_token_end: dict[Any, list[str]],
     where: str,
 ) -> str:
     """The span one end of a relation names: its `head_span`/`child_span`, or else
@@ -693,8 +710,13 @@ def to_prodigy(record: ArticleRecord, where: str, *, gold: bool = True) -> dict[
     it the task is a pre-annotation for rel.manual to open."""
     doc = make_doc(record.text)
     tokens = [
-        {"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-         "ws": bool(t.whitespace_)}
+        {
+            "text": t.text,
+            "start": t.idx,
+            "end": t.idx + len(t.text),
+            "id": t.i,
+            "ws": bool(t.whitespace_),
+        }
         for t in doc
     ]
     spans: dict[str, dict[str, Any]] = {}
@@ -703,19 +725,28 @@ def to_prodigy(record: ArticleRecord, where: str, *, gold: bool = True) -> dict[
         if tokens_of is None:
             raise _off_tokens(where, record, span)
         spans[span.id] = {
-            "start": span.start, "end": span.end, "token_start": tokens_of.start,
-            "token_end": tokens_of.end - 1, "label": span.label,
+            "start": span.start,
+            "end": span.end,
+            "token_start": tokens_of.start,
+            "token_end": tokens_of.end - 1,
+            "label": span.label,
         }
     relations = [
         {
-            "head": spans[rel.head]["token_end"], "child": spans[rel.child]["token_end"],
-            "head_span": spans[rel.head], "child_span": spans[rel.child], "label": rel.label,
+            "head": spans[rel.head]["token_end"],
+            "child": spans[rel.child]["token_end"],
+            "head_span": spans[rel.head],
+            "child_span": spans[rel.child],
+            "label": rel.label,
         }
         for rel in record.relations
     ]
     task: dict[str, Any] = {
-        "text": record.text, "tokens": tokens, "spans": list(spans.values()),
-        "relations": relations, "meta": article_meta(record),
+        "text": record.text,
+        "tokens": tokens,
+        "spans": list(spans.values()),
+        "relations": relations,
+        "meta": article_meta(record),
     }
     if gold:
         task["answer"] = "accept"
@@ -768,16 +799,15 @@ def parse_labelstudio(path: Path) -> tuple[Parsed, list[str]]:
     return parsed, notes
 
 
-def _labelstudio_draft(
-    task: Any, where: str, index: int, path: Path, notes: list[str]
-) -> Draft:
+def _labelstudio_draft(task: Any, where: str, index: int, path: Path, notes: list[str]) -> Draft:
     if not isinstance(task, dict):
         raise _problem(where, "a task must be a JSON object")
     data = task.get("data")
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         raise _problem(where, "the task has no data.text (the labelling config's $text)")
     done = [
-        a for a in task.get("annotations") or []
+        a
+        for a in task.get("annotations") or []
         if isinstance(a, dict) and not a.get("was_cancelled")
     ]
     if done:
@@ -798,7 +828,9 @@ def _labelstudio_draft(
         raise _problem(where, "the task has no annotation (and no prediction)")
     task_id = task.get("id", index)
     draft = Draft(
-        where=where, text=data["text"], snapshot=_snapshot_of(data.get(SNAPSHOT_KEY)),
+        where=where,
+        text=data["text"],
+        snapshot=_snapshot_of(data.get(SNAPSHOT_KEY)),
         **_meta_fields(data, where, f"{path.stem}-{task_id}"),
     )
     ignored: dict[str, int] = {}
@@ -828,7 +860,8 @@ def _labelstudio_span(item: dict[str, Any], text: str, where: str, number: int) 
     start, end = value.get("start"), value.get("end")
     if (
         isinstance(value.get("text"), str)
-        and _is_offset(start) and _is_offset(end)
+        and _is_offset(start)
+        and _is_offset(end)
         and text[start:end] != value["text"]
     ):
         start, end = _from_utf16(text, start, end, value["text"], where)
@@ -863,8 +896,8 @@ def _labelstudio_relations(item: dict[str, Any], where: str) -> list[RawRelation
         head, child = child, head
     elif direction != "right":
         raise _problem(
-            where, f"relation direction {direction!r}: skytally relations point one way "
-            "(from the COUNT)"
+            where,
+            f"relation direction {direction!r}: skytally relations point one way (from the COUNT)",
         )
     labels = item.get("labels")
     if not isinstance(labels, list) or not labels:
@@ -876,15 +909,27 @@ def _labelstudio_relations(item: dict[str, Any], where: str) -> list[RawRelation
 def labelstudio_result(record: ArticleRecord) -> list[dict[str, Any]]:
     result: list[dict[str, Any]] = [
         {
-            "id": span.id, "from_name": LS_FROM_NAME, "to_name": LS_TO_NAME, "type": "labels",
-            "value": {"start": span.start, "end": span.end, "text": span.text,
-                      "labels": [span.label]},
+            "id": span.id,
+            "from_name": LS_FROM_NAME,
+            "to_name": LS_TO_NAME,
+            "type": "labels",
+            "value": {
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "labels": [span.label],
+            },
         }
         for span in record.spans
     ]
     result.extend(
-        {"from_id": rel.head, "to_id": rel.child, "type": "relation", "direction": "right",
-         "labels": [rel.label]}
+        {
+            "from_id": rel.head,
+            "to_id": rel.child,
+            "type": "relation",
+            "direction": "right",
+            "labels": [rel.label],
+        }
         for rel in record.relations
     )
     return result
@@ -920,14 +965,16 @@ def _doccano_draft(item: dict[str, Any], where: str, path: Path) -> Draft:
     # doccano owns "id" (its example number), so the article id is "article_id"
     fallback = f"{path.stem}-{item.get('id', where.rsplit(':', 1)[1])}"
     fields = _meta_fields({k: v for k, v in item.items() if k != "id"}, where, fallback)
-    draft = Draft(where=where, text=item.get("text"), snapshot=_snapshot_of(item.get(SNAPSHOT_KEY)),
-                  **fields)
+    draft = Draft(
+        where=where, text=item.get("text"), snapshot=_snapshot_of(item.get(SNAPSHOT_KEY)), **fields
+    )
     entities = item.get("entities")
     if entities is None and isinstance(item.get("label"), list):
         # a sequence-labelling project without relations: "label": [[start, end, LABEL], ...]
         entities = [
             {"id": f"#{n}", "start_offset": e[0], "end_offset": e[1], "label": e[2]}
-            if isinstance(e, list) and len(e) == 3 else e
+            if isinstance(e, list) and len(e) == 3
+            else e
             for n, e in enumerate(item["label"])
         ]
     if not isinstance(entities or [], list):
@@ -935,12 +982,19 @@ def _doccano_draft(item: dict[str, Any], where: str, path: Path) -> Draft:
     for index, entity in enumerate(entities or []):
         entity_where = f"{where}: entities[{index}]"
         if not isinstance(entity, dict):
-            raise _problem(entity_where, "an entity must be a JSON object with id, label, "
-                           "start_offset and end_offset")
+            raise _problem(
+                entity_where,
+                "an entity must be a JSON object with id, label, start_offset and end_offset",
+            )
         key = str(entity.get("id", f"#{index}"))
         draft.spans.append(
-            RawSpan(key, entity.get("start_offset"), entity.get("end_offset"),
-                    entity.get("label"), f"{entity_where} (id {key})")
+            RawSpan(
+                key,
+                entity.get("start_offset"),
+                entity.get("end_offset"),
+                entity.get("label"),
+                f"{entity_where} (id {key})",
+            )
         )
     relations = item.get("relations") or []
     if not isinstance(relations, list):
@@ -996,8 +1050,14 @@ def to_doc(record: ArticleRecord, where: str) -> Doc:
     doc._.published = record.published
     doc._.skytally_values = {key(s): s.attrs for s in record.spans}
     doc._.links = [
-        [spans[r.head].start, spans[r.head].end, spans[r.child].start, spans[r.child].end,
-         r.label, 1.0]
+        [
+            spans[r.head].start,
+            spans[r.head].end,
+            spans[r.child].start,
+            spans[r.child].end,
+            r.label,
+            1.0,
+        ]
         for r in record.relations
     ]
     # the bare outcome of a count ("11 of 17": 17 launched) where the linker keeps it
@@ -1041,31 +1101,52 @@ def _doc_draft(doc: Doc, where: str, fallback_id: str) -> Draft:
     stored = stored if isinstance(stored, dict) else {}
     values: dict[str, Any] = doc._.skytally_values or {}
     draft = Draft(
-        where=where, text=doc.text, article_id=stored.get("id", fallback_id),
-        published=doc._.published, source_style=stored.get("source_style", "other"),
+        where=where,
+        text=doc.text,
+        article_id=stored.get("id", fallback_id),
+        published=doc._.published,
+        source_style=stored.get("source_style", "other"),
         split=stored.get("split"),
     )
     for ent in doc.ents:
         key = attributes.span_key(ent.start_char, ent.end_char)
         draft.spans.append(
-            RawSpan(key, ent.start_char, ent.end_char, ent.label_,
-                    f"{where}: entity {ent.label_} {ent.text!r}", values.get(key))
+            RawSpan(
+                key,
+                ent.start_char,
+                ent.end_char,
+                ent.label_,
+                f"{where}: entity {ent.label_} {ent.text!r}",
+                values.get(key),
+            )
         )
     for number, row in enumerate(doc._.links or []):
         if not isinstance(row, (list, tuple)) or len(row) < 5:
-            raise _problem(where, f"links[{number}] is not [head_start, head_end, child_start, "
-                           "child_end, label, score]")
+            raise _problem(
+                where,
+                f"links[{number}] is not [head_start, head_end, child_start, "
+                "child_end, label, score]",
+            )
         draft.relations.append(
-            RawRelation(attributes.span_key(row[0], row[1]), attributes.span_key(row[2], row[3]),
-                        row[4], f"{where}: links[{number}]")
+            RawRelation(
+                attributes.span_key(row[0], row[1]),
+                attributes.span_key(row[2], row[3]),
+                row[4],
+                f"{where}: links[{number}]",
+            )
         )
     if stored.get("spans") is not None:
         label_of = {(e.start_char, e.end_char): e.label_ for e in doc.ents}
         draft.snapshot = {
             "spans": [
-                {"id": span_id, "start": start, "end": end,
-                 "label": label_of.get((start, end)), "text": doc.text[start:end],
-                 "attrs": values.get(attributes.span_key(start, end), {})}
+                {
+                    "id": span_id,
+                    "start": start,
+                    "end": end,
+                    "label": label_of.get((start, end)),
+                    "text": doc.text[start:end],
+                    "attrs": values.get(attributes.span_key(start, end), {}),
+                }
                 for span_id, start, end in stored["spans"]
             ],
             "events": doc._.event_data or [],
@@ -1158,9 +1239,7 @@ def check_writable(record: ArticleRecord, where: str) -> None:
         raise DataError(problems[0], problems)
 
 
-def write_annotations(
-    records: Sequence[tuple[str, ArticleRecord]], path: Path, target: str
-) -> int:
+def write_annotations(records: Sequence[tuple[str, ArticleRecord]], path: Path, target: str) -> int:
     """Write `records` to `path` in format `target`; returns how many."""
     problems: list[str] = []
     for where, record in records:
@@ -1258,7 +1337,7 @@ def read_articles(paths: Sequence[Path], published: str | None = None) -> list[A
                     continue
                 text = item.get("text")
                 if not isinstance(text, str) or not text.strip():
-                    problems.append(f"{where}: the line has no \"text\"")
+                    problems.append(f'{where}: the line has no "text"')
                     continue
                 try:
                     date = checked(item["published"], where) if "published" in item else default
@@ -1287,10 +1366,13 @@ def prediction_record(doc: Doc, article: Article) -> ArticleRecord:
     info: dict[str, Any] = doc._.count_info or {}
     # counts and outcome words the normaliser could not read take part in no event
     ents = [
-        e for e in doc.ents
+        e
+        for e in doc.ents
         if e.label_ in SPAN_LABELS
-        and (e.label_ not in ("COUNT", "OUTCOME")
-             or attributes.span_key(e.start_char, e.end_char) in values)
+        and (
+            e.label_ not in ("COUNT", "OUTCOME")
+            or attributes.span_key(e.start_char, e.end_char) in values
+        )
     ]
     counters = dict.fromkeys(ID_PREFIX.values(), 0)
     spans: list[SpanRecord] = []
@@ -1304,8 +1386,14 @@ def prediction_record(doc: Doc, article: Article) -> ArticleRecord:
         if ent.label_ == "COUNT" and (info.get(key) or {}).get("outcome"):
             attrs["outcome"] = info[key]["outcome"]
         spans.append(
-            SpanRecord(id=id_of[key], start=ent.start_char, end=ent.end_char,
-                       label=ent.label_, text=ent.text, attrs=attrs)
+            SpanRecord(
+                id=id_of[key],
+                start=ent.start_char,
+                end=ent.end_char,
+                label=ent.label_,
+                text=ent.text,
+                attrs=attrs,
+            )
         )
     relations: list[RelationRecord] = []
     seen: set[tuple[str, str, str]] = set()
@@ -1318,18 +1406,24 @@ def prediction_record(doc: Doc, article: Article) -> ArticleRecord:
             seen.add((head, child, row[4]))
             relations.append(RelationRecord(head=head, child=child, label=row[4]))
     return ArticleRecord(
-        id=article.id, text=article.text, published=article.published,
-        spans=spans, relations=relations,
+        id=article.id,
+        text=article.text,
+        published=article.published,
+        spans=spans,
+        relations=relations,
     )
 
 
-def prediction_task(record: ArticleRecord, target: str, model_version: str,
-                    score: float | None = None) -> dict[str, Any]:
+def prediction_task(
+    record: ArticleRecord, target: str, model_version: str, score: float | None = None
+) -> dict[str, Any]:
     """A pre-annotated task: Label Studio `predictions`, or a Prodigy task rel.manual opens."""
     if target == "prodigy":
         return to_prodigy(record, record.id, gold=False)
-    prediction: dict[str, Any] = {"model_version": model_version,
-                                  "result": labelstudio_result(record)}
+    prediction: dict[str, Any] = {
+        "model_version": model_version,
+        "result": labelstudio_result(record),
+    }
     if score is not None:
         prediction["score"] = score
     return {"data": {"text": record.text, **article_meta(record)}, "predictions": [prediction]}

@@ -95,9 +95,7 @@ def parse_line(line: str, where: str) -> ArticleRecord:
     except json.JSONDecodeError as error:
         raise DataError(Errors.E010.format(where=where, reason=error.msg)) from None
     if not isinstance(payload, dict):
-        raise DataError(
-            Errors.E011.format(where=where, reason="a record must be a JSON object")
-        )
+        raise DataError(Errors.E011.format(where=where, reason="a record must be a JSON object"))
     try:
         return ArticleRecord.model_validate(payload)
     except ValidationError as error:
@@ -126,9 +124,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[str, ArticleRecord | DataError]]:
                 except DataError as error:
                     yield where, error
         except UnicodeDecodeError as error:
-            raise DataError(
-                Errors.E003.format(path=path, position=error.start)
-            ) from None
+            raise DataError(Errors.E003.format(path=path, position=error.start)) from None
 
 
 def data_files(path: Path) -> list[Path]:

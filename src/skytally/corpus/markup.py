@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Errors
-from ..schema import GoldEvent
 from .format import ArticleRecord, RelationRecord, SpanRecord
 
 SPAN_MARK = re.compile(r"\[(?P<surface>[^\[\]\n]+)\]\{(?P<spec>[^{}\n]+)\}")
@@ -103,7 +102,9 @@ def split_articles(source: str, path: str = "<string>") -> list[MarkupArticle]:
                 )
             header[key.strip()] = value.strip()
         body_line = first_line + head.count("\n") + 2
-        articles.append(MarkupArticle(header=header, body=body.strip("\n"), line=body_line, path=path))
+        articles.append(
+            MarkupArticle(header=header, body=body.strip("\n"), line=body_line, path=path)
+        )
     return articles
 
 
@@ -153,7 +154,8 @@ def strip_markup(article: MarkupArticle) -> tuple[str, list[_Span]]:
         raise DataError(
             Errors.E012.format(
                 where=f"{article.path}:{line}",
-                reason=f"unbalanced markup near {text[max(0, stray.start() - 20) : stray.end() + 20]!r}",
+                reason="unbalanced markup near "
+                + repr(text[max(0, stray.start() - 20) : stray.end() + 20]),
             )
         )
     return text, spans
@@ -249,7 +251,14 @@ def _typed_attrs(span: _Span, where: str) -> dict[str, Any]:
         return result
     if span.label == "WEAPON":
         category = attrs.get("cat", "unknown")
-        if category not in {"drone", "naval_drone", "missile", "guided_bomb", "aircraft", "unknown"}:
+        if category not in {
+            "drone",
+            "naval_drone",
+            "missile",
+            "guided_bomb",
+            "aircraft",
+            "unknown",
+        }:
             raise fail(f"cat={category!r} is not a weapon category")
         return {"category": category}
     if span.label == "PLACE":

@@ -8,7 +8,11 @@ from collections.abc import Callable, Iterable
 
 from .format import ArticleRecord
 
-HEDGES = re.compile(r"\b(?:allegedly|claim(?:s|ed)?|reportedly|could not (?:be )?(?:independently )?verif\w*|without evidence)\b", re.I)
+HEDGES = re.compile(
+    r"\b(?:allegedly|claim(?:s|ed)?|reportedly|without evidence"
+    r"|could not (?:be )?(?:independently )?verif\w*)\b",
+    re.I,
+)
 ZONE_CONVERSION = re.compile(r"\b(?:GMT|UTC)\b")
 WORD_NUMBER = re.compile(r"^[A-Za-z][A-Za-z\- ]*$")
 
@@ -29,13 +33,17 @@ def _phenomena() -> dict[str, Callable[[ArticleRecord], int]]:
 
     return {
         "no event": lambda r: int(not r.events),
-        "total with breakdown": lambda r: len({e.part_of for e in r.events if e.part_of is not None}),
+        "total with breakdown": lambda r: len(
+            {e.part_of for e in r.events if e.part_of is not None}
+        ),
         "breakdown count": lambda r: sum(1 for e in r.events if e.part_of is not None),
         "subset heading to": lambda r: sum(1 for e in r.events if e.heading_to is not None),
         "each / sum-pinned list": multi_place,
         "respectively": lambda r: int("respectively" in r.text.lower() and bool(counts(r))),
         "optional (debatable) event": lambda r: sum(1 for e in r.events if e.optional),
-        "bound or approximation": lambda r: sum(1 for e in r.events if e.count.qualifier != "exact"),
+        "bound or approximation": lambda r: sum(
+            1 for e in r.events if e.count.qualifier != "exact"
+        ),
         "number word": lambda r: sum(1 for c in counts(r) if WORD_NUMBER.match(c.text)),
         "a / another / both": lambda r: sum(
             1 for c in counts(r) if c.text.lower() in {"a", "an", "another", "both", "one more"}
@@ -44,21 +52,26 @@ def _phenomena() -> dict[str, Callable[[ArticleRecord], int]]:
         "suppressed": lambda r: sum(1 for e in r.events if e.outcome == "suppressed"),
         "hit": lambda r: sum(1 for e in r.events if e.outcome == "hit"),
         "several outcomes in one article": lambda r: int(len(outcomes(r)) > 1),
-        "missile": lambda r: sum(1 for e in r.events if e.weapon and e.weapon.category == "missile"),
+        "missile": lambda r: sum(
+            1 for e in r.events if e.weapon and e.weapon.category == "missile"
+        ),
         "guided bomb": lambda r: sum(
             1 for e in r.events if e.weapon and e.weapon.category == "guided_bomb"
         ),
         "naval drone": lambda r: sum(
             1 for e in r.events if e.weapon and e.weapon.category == "naval_drone"
         ),
-        "sea": lambda r: sum(1 for p in places(r) if str(p.attrs.get("code") or "").startswith("SEA-")),
+        "sea": lambda r: sum(
+            1 for p in places(r) if str(p.attrs.get("code") or "").startswith("SEA-")
+        ),
         "city or district": lambda r: sum(
             1 for p in places(r) if p.attrs.get("kind") in {"city", "district"}
         ),
         "not a real region": lambda r: sum(1 for p in places(r) if p.attrs.get("code") is None),
         "unresolved time": lambda r: sum(
-            1 for s in r.spans if s.label == "TIME" and s.attrs.get("end") is None
-            and s.attrs.get("start") is None
+            1
+            for s in r.spans
+            if s.label == "TIME" and s.attrs.get("end") is None and s.attrs.get("start") is None
         ),
         "GMT/UTC conversion": lambda r: sum(
             1 for s in r.spans if s.label == "TIME" and ZONE_CONVERSION.search(s.text)

@@ -58,9 +58,13 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         )
     # "four of the seven missiles": "the seven" repeats a count already reported
     counts = sorted(
-        (e for e in doc.ents if e.label_ == "COUNT"
-         and attributes.span_key(e.start_char, e.end_char) in values
-         and not (info.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("restates")),
+        (
+            e
+            for e in doc.ents
+            if e.label_ == "COUNT"
+            and attributes.span_key(e.start_char, e.end_char) in values
+            and not (info.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("restates")
+        ),
         key=lambda e: e.start_char,
     )
     sentences = SentenceIndex(doc)
@@ -79,7 +83,9 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         found = links.get(count, {}).get(label)
         return found[0][0] if found else None
 
-    def inherited(count: Offsets, label: str, seen: frozenset[Offsets] = frozenset()) -> Offsets | None:
+    def inherited(
+        count: Offsets, label: str, seen: frozenset[Offsets] = frozenset()
+    ) -> Offsets | None:
         found = own(count, label)
         if found is not None:
             return found
@@ -120,22 +126,38 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         for place, score in places:
             drafts.append(
                 {
-                    "count": {**evidence(key), "value": count_value["value"],
-                              "qualifier": count_value["qualifier"]},
-                    "weapon": {**evidence(weapon), "category": value_of(weapon).get("category", "unknown")}
-                    if weapon else None,
+                    "count": {
+                        **evidence(key),
+                        "value": count_value["value"],
+                        "qualifier": count_value["qualifier"],
+                    },
+                    "weapon": {
+                        **evidence(weapon),
+                        "category": value_of(weapon).get("category", "unknown"),
+                    }
+                    if weapon
+                    else None,
                     "outcome": outcome,
                     "place": _place(place, evidence, value_of),
                     "heading_to": _place(heading, evidence, value_of),
-                    "period": {"text": text[period[0] : period[1]], "text_start": period[0],
-                               "text_end": period[1], "start": value_of(period).get("start"),
-                               "end": value_of(period).get("end")} if period else None,
+                    "period": {
+                        "text": text[period[0] : period[1]],
+                        "text_start": period[0],
+                        "text_end": period[1],
+                        "start": value_of(period).get("start"),
+                        "end": value_of(period).get("end"),
+                    }
+                    if period
+                    else None,
                     "claimant": {**evidence(claimant), "name": value_of(claimant).get("name", "")}
-                    if claimant else None,
+                    if claimant
+                    else None,
                     "_parent": own(key, "part_of"),
                     "_key": key,
-                    "sentence": {"start": sentence_of[ent.start_char][0],
-                                 "end": sentence_of[ent.start_char][1]},
+                    "sentence": {
+                        "start": sentence_of[ent.start_char][0],
+                        "end": sentence_of[ent.start_char][1],
+                    },
                     "confidence": round(min(1.0, confidence * score), 3),
                 }
             )
@@ -177,7 +199,8 @@ def _settle_missing_outcomes(drafts: list[dict[str, Any]]) -> list[dict[str, Any
         if draft["outcome"] is None:
             twin = next(
                 (
-                    other for other in drafts
+                    other
+                    for other in drafts
                     if other["outcome"] is not None
                     and other["count"]["value"] == draft["count"]["value"]
                     and other["count"]["qualifier"] == draft["count"]["qualifier"]
@@ -230,13 +253,15 @@ def _merge_restatements(
             continue
         twin = next(
             (
-                k for k in kept
+                k
+                for k in kept
                 if _identity(k) == _identity(draft)
                 and _periods_agree(k["period"], draft["period"])
                 and k["_key"] != draft["_key"]
                 and k["_key"] != draft["_parent"]
                 and draft["_key"] != k["_parent"]
-                and (k["_parent"] is None) == (draft["_parent"] is None or draft["place"] is not None)
+                and (k["_parent"] is None)
+                == (draft["_parent"] is None or draft["place"] is not None)
             ),
             None,
         )

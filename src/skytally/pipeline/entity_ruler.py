@@ -20,9 +20,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.scorer import get_ner_prf
-from spacy.util import registry
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+from spacy.util import registry
 
 from ..gazetteer import Gazetteer
 from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
@@ -39,8 +39,21 @@ ENTITY_LABELS = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
 PRIORITY = {"CLAIMANT": 5, "TIME": 4, "WEAPON": 3, "PLACE": 3, "OUTCOME": 2, "COUNT": 1}
 
 DESIGNATORS = frozenset(
-    {"region", "oblast", "krai", "kray", "territory", "republic", "district", "raion", "area",
-     "regions", "oblasts", "districts", "raions"}
+    {
+        "region",
+        "oblast",
+        "krai",
+        "kray",
+        "territory",
+        "republic",
+        "district",
+        "raion",
+        "area",
+        "regions",
+        "oblasts",
+        "districts",
+        "raions",
+    }
 )
 DESIGNATOR_MODIFIERS = frozenset({"municipal", "urban", "rural", "administrative", "city"})
 # "Moscow time", "Black Sea Fleet": a place name that is not a place here
@@ -48,56 +61,234 @@ NOT_A_PLACE_AFTER = frozenset(
     {"time", "fleet", "mayor", "governor", "oblenergo", "regime", "authorities", "government"}
 )
 UNKNOWN_REGION = re.compile(
-    r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
+    r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
+    r"\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
 )
 FUNCTION_WORDS = frozenset(
-    {"in", "on", "over", "at", "from", "near", "of", "for", "to", "by", "across", "above", "and",
-     "or", "the", "a", "an", "with", "into", "towards", "toward"}
+    {
+        "in",
+        "on",
+        "over",
+        "at",
+        "from",
+        "near",
+        "of",
+        "for",
+        "to",
+        "by",
+        "across",
+        "above",
+        "and",
+        "or",
+        "the",
+        "a",
+        "an",
+        "with",
+        "into",
+        "towards",
+        "toward",
+    }
 )
 NOT_A_REGION_STEM = frozenset(
     {
-        "The", "This", "That", "Each", "Every", "Other", "Border", "Frontline", "Front",
-        "Southern", "Northern", "Eastern", "Western", "Central", "Whole", "Entire", "Same",
-        "Neighbouring", "Neighboring", "Capital", "Home", "Target", "Its", "Their", "Which",
-        "Another", "One", "Any", "Autonomous", "Federal", "Russian", "Ukrainian", "People",
+        "The",
+        "This",
+        "That",
+        "Each",
+        "Every",
+        "Other",
+        "Border",
+        "Frontline",
+        "Front",
+        "Southern",
+        "Northern",
+        "Eastern",
+        "Western",
+        "Central",
+        "Whole",
+        "Entire",
+        "Same",
+        "Neighbouring",
+        "Neighboring",
+        "Capital",
+        "Home",
+        "Target",
+        "Its",
+        "Their",
+        "Which",
+        "Another",
+        "One",
+        "Any",
+        "Autonomous",
+        "Federal",
+        "Russian",
+        "Ukrainian",
+        "People",
     }
 )
 # Words that may stand between a number and its weapon ("45 Ukrainian drones").
 BRIDGE_WORDS = frozenset(
     {
-        "ukrainian", "russian", "enemy", "hostile", "more", "additional", "other", "further",
-        "of", "the", "these", "those", "its", "their", "armed", "forces", "forces'", "kyiv",
-        "regime", "unmanned", "western-made", "foreign", "incoming", "such", "attacking",
-        "armed forces", "afu", "apu", "ukraine's", "ukraine’s",
+        "ukrainian",
+        "russian",
+        "enemy",
+        "hostile",
+        "more",
+        "additional",
+        "other",
+        "further",
+        "of",
+        "the",
+        "these",
+        "those",
+        "its",
+        "their",
+        "armed",
+        "forces",
+        "forces'",
+        "kyiv",
+        "regime",
+        "unmanned",
+        "western-made",
+        "foreign",
+        "incoming",
+        "such",
+        "attacking",
+        "armed forces",
+        "afu",
+        "apu",
+        "ukraine's",
+        "ukraine’s",
     }
 )
 # A bare number followed by one of these can still be a count ("nine were
 # intercepted", "45 over Belgorod", "ten, four and two respectively").
 FOLLOW_WORDS = frozenset(
     {
-        "over", "in", "above", "near", "on", "at", "across", "around", "within", "into", "from",
-        "by", "towards", "toward", "to", "were", "was", "have", "had", "has", "had", "of",
-        "more", "each", "apiece", "respectively", "and", "or", "but", "while", "whereas", "fell",
-        "falling", "came", "crashed", "went", "others", "in the", "more", "overnight", "also",
-        "reportedly", "allegedly", "per", "off", "out", "approaching", "heading", "flying",
-        "targeting", "aimed", "that", "which", "had", "being", "got", "are", "is", "with",
-        "as", "before", "after", "during", "since", "later", "earlier", "then", "altogether",
-        "total", "in total", "overall", "apiece", "alone", "this", "last", "today", "yesterday",
-        "tonight", "—", "–", "-",
+        "over",
+        "in",
+        "above",
+        "near",
+        "on",
+        "at",
+        "across",
+        "around",
+        "within",
+        "into",
+        "from",
+        "by",
+        "towards",
+        "toward",
+        "to",
+        "were",
+        "was",
+        "have",
+        "had",
+        "has",
+        "of",
+        "more",
+        "each",
+        "apiece",
+        "respectively",
+        "and",
+        "or",
+        "but",
+        "while",
+        "whereas",
+        "fell",
+        "falling",
+        "came",
+        "crashed",
+        "went",
+        "others",
+        "in the",
+        "overnight",
+        "also",
+        "reportedly",
+        "allegedly",
+        "per",
+        "off",
+        "out",
+        "approaching",
+        "heading",
+        "flying",
+        "targeting",
+        "aimed",
+        "that",
+        "which",
+        "being",
+        "got",
+        "are",
+        "is",
+        "with",
+        "as",
+        "before",
+        "after",
+        "during",
+        "since",
+        "later",
+        "earlier",
+        "then",
+        "altogether",
+        "total",
+        "in total",
+        "overall",
+        "alone",
+        "this",
+        "last",
+        "today",
+        "yesterday",
+        "tonight",
+        "—",
+        "–",
+        "-",
     }
 )
 ANOTHER_WORDS = frozenset({"more", "further", "additional", "other"})
 BRIDGE_STOP = frozenset(
-    {"and", "or", "but", "while", "whereas", "were", "was", "are", "is", "had", "have", "has",
-     "over", "in", "on", "at", "from", "to", "towards", "toward", "near", "across", "people",
-     "times", "hours", "minutes", "days", "km", "kilometres", "kilometers", "metres", "meters"}
+    {
+        "and",
+        "or",
+        "but",
+        "while",
+        "whereas",
+        "were",
+        "was",
+        "are",
+        "is",
+        "had",
+        "have",
+        "has",
+        "over",
+        "in",
+        "on",
+        "at",
+        "from",
+        "to",
+        "towards",
+        "toward",
+        "near",
+        "across",
+        "people",
+        "times",
+        "hours",
+        "minutes",
+        "days",
+        "km",
+        "kilometres",
+        "kilometers",
+        "metres",
+        "meters",
+    }
 )
 DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
 )
 LIST_MEMORY = 3
 # drones seen, not claimed: "two more drones were spotted over the district"
-SIGHTING = re.compile(r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I)
+SIGHTING = re.compile(
+    r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I
+)
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
     r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
@@ -131,7 +322,9 @@ class EntityRuler:
     ) -> None:
         self.name = name
         self.max_bridge_tokens = max_bridge_tokens
-        self.gazetteer = Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        self.gazetteer = (
+            Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        )
         self.place_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         aliases = [alias for alias, _ in self.gazetteer.aliases()]
         # "the Starodubsky municipal district": the adjective stem of a district
@@ -139,7 +332,8 @@ class EntityRuler:
         stems = {
             alias.rsplit(" ", 1)[0]
             for alias, entry in self.gazetteer.aliases()
-            if entry.kind == "district" and alias.lower().endswith(" district")
+            if entry.kind == "district"
+            and alias.lower().endswith(" district")
             and re.search(r"(?:sky|skiy|skyi|ski|skoy|tsky)$", alias.rsplit(" ", 1)[0].lower())
         }
         patterns = [nlp.make_doc(alias) for alias in sorted({*aliases, *stems})]
@@ -170,7 +364,11 @@ class EntityRuler:
         found: list[Candidate] = []
         for _, start, end in self.place_matcher(doc):
             # "Belgorod" + "region" -> the whole designation is the mention
-            if end + 1 < len(doc) and doc[end].lower_ in DESIGNATOR_MODIFIERS and doc[end + 1].lower_ in DESIGNATORS:
+            if (
+                end + 1 < len(doc)
+                and doc[end].lower_ in DESIGNATOR_MODIFIERS
+                and doc[end + 1].lower_ in DESIGNATORS
+            ):
                 end += 2  # "the Starodubsky municipal district"
             elif end < len(doc) and doc[end].lower_ in DESIGNATORS:
                 end += 1
@@ -195,7 +393,9 @@ class EntityRuler:
         taken = bytearray(len(doc))
         kept: list[Span] = []
         for candidate in ordered:
-            span = doc.char_span(candidate.start, candidate.end, candidate.label, alignment_mode="expand")
+            span = doc.char_span(
+                candidate.start, candidate.end, candidate.label, alignment_mode="expand"
+            )
             if span is None or len(span) == 0:
                 continue
             if any(taken[span.start : span.end]):
@@ -246,7 +446,11 @@ class EntityRuler:
             if index + 1 < len(matches):
                 following = matches[index + 1]
                 between = sent.text[match.end : following.start].strip().lower()
-                if between in ("out of", "of") and following.value == match.value and match.value > 1:
+                if (
+                    between in ("out of", "of")
+                    and following.value == match.value
+                    and match.value > 1
+                ):
                     end = following.end + offset
                     index += 1
             merged.append((start, end))
@@ -262,7 +466,7 @@ class EntityRuler:
         return found
 
     def _one_of_the_most(self, doc: Doc, span: Span) -> bool:
-        """"one of the largest drone attacks", "one of Russia's largest
+        """ "one of the largest drone attacks", "one of Russia's largest
         refineries": a superlative, not a count."""
         following = [t.lower_ for t in doc[span.end : span.end + 5]]
         return (
@@ -290,8 +494,10 @@ class EntityRuler:
                     continue
                 break
             token = doc[position]
-            if token.like_num or token.lower_ in BRIDGE_STOP or (
-                token.is_punct and token.text not in {"-", "'", "’", "."}
+            if (
+                token.like_num
+                or token.lower_ in BRIDGE_STOP
+                or (token.is_punct and token.text not in {"-", "'", "’", "."})
             ):
                 break
             position += 1
@@ -315,12 +521,16 @@ class EntityRuler:
             )
         return token.is_punct or token.is_space or token.lower_ in FOLLOW_WORDS
 
-    def _determiner_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
-        """"a drone", "another UAV", "both were downed": counts without digits."""
+    def _determiner_counts(
+        self, doc: Doc, sent: Span, label_at: dict[int, Span]
+    ) -> list[Candidate]:
+        """ "a drone", "another UAV", "both were downed": counts without digits."""
         found: list[Candidate] = []
         offset = sent.start_char
         for match in DETERMINER_COUNT.finditer(sent.text):
-            span = doc.char_span(match.start() + offset, match.end() + offset, alignment_mode="expand")
+            span = doc.char_span(
+                match.start() + offset, match.end() + offset, alignment_mode="expand"
+            )
             if span is None or any(i in label_at for i in range(span.start, span.end)):
                 continue
             if self._determines_weapon(doc, span, sent, label_at) or (
@@ -348,7 +558,11 @@ class EntityRuler:
             if entity is not None:
                 return entity.label_ == "WEAPON"
             token = doc[position]
-            if token.like_num or (token.is_punct and token.text != "-") or token.lower_ in ("of", "and", "or"):
+            if (
+                token.like_num
+                or (token.is_punct and token.text != "-")
+                or token.lower_ in ("of", "and", "or")
+            ):
                 return False
             position += 1
         return False

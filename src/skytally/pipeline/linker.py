@@ -16,10 +16,11 @@ This is the baseline that the trainable relation component has to beat.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from spacy.language import Language
@@ -35,43 +36,167 @@ LOCATIVE = frozenset(
 )
 LAUNCH_SITE = frozenset({"from", "launched"})
 HEADING = frozenset(
-    {"towards", "toward", "heading", "headed", "flying", "flew", "route", "bound", "targeting",
-     "aimed", "aiming"}
+    {
+        "towards",
+        "toward",
+        "heading",
+        "headed",
+        "flying",
+        "flew",
+        "route",
+        "bound",
+        "targeting",
+        "aimed",
+        "aiming",
+    }
 )
 PLACE_FILLER = frozenset(
-    {"the", "of", "territory", "territories", "skies", "sky", "airspace", "waters", "area", "areas",
-     "outskirts", "approaches", "vicinity", "part", "parts", "border", "regions", "its", "their",
-     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
-     "north-western", "north-eastern", "south-western", "south-eastern", "northwestern",
-     "northeastern", "southwestern", "southeastern", "-", "occupied", "annexed", "neighbouring",
-     "neighboring", "frontier", "coast", "coastal"}
+    {
+        "the",
+        "of",
+        "territory",
+        "territories",
+        "skies",
+        "sky",
+        "airspace",
+        "waters",
+        "area",
+        "areas",
+        "outskirts",
+        "approaches",
+        "vicinity",
+        "part",
+        "parts",
+        "border",
+        "regions",
+        "its",
+        "their",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "north-western",
+        "north-eastern",
+        "south-western",
+        "south-eastern",
+        "northwestern",
+        "northeastern",
+        "southwestern",
+        "southeastern",
+        "-",
+        "occupied",
+        "annexed",
+        "neighbouring",
+        "neighboring",
+        "frontier",
+        "coast",
+        "coastal",
+    }
 )
 BOUND_WORDS = frozenset(
-    {"a", "an", "the", "all", "some", "about", "around", "nearly", "almost", "over", "more",
-     "than", "at", "least", "up", "to", "another", "further", "total", "of", "only", "just"}
+    {
+        "a",
+        "an",
+        "the",
+        "all",
+        "some",
+        "about",
+        "around",
+        "nearly",
+        "almost",
+        "over",
+        "more",
+        "than",
+        "at",
+        "least",
+        "up",
+        "to",
+        "another",
+        "further",
+        "total",
+        "of",
+        "only",
+        "just",
+    }
 )
 REPORTING_VERBS = frozenset(
-    {"said", "says", "claimed", "claims", "reported", "reports", "announced", "stated", "wrote",
-     "added", "told", "published", "posted", "confirmed"}
+    {
+        "said",
+        "says",
+        "claimed",
+        "claims",
+        "reported",
+        "reports",
+        "announced",
+        "stated",
+        "wrote",
+        "added",
+        "told",
+        "published",
+        "posted",
+        "confirmed",
+    }
 )
 AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
 SUBSET_CUES = (
-    ("of", "them"), ("of", "these"), ("of", "those"), ("of", "which"), ("among", "them"),
-    ("including",), ("of", "the", "drones"), ("of", "the", "uavs"), ("of", "the", "missiles"),
+    ("of", "them"),
+    ("of", "these"),
+    ("of", "those"),
+    ("of", "which"),
+    ("among", "them"),
+    ("including",),
+    ("of", "the", "drones"),
+    ("of", "the", "uavs"),
+    ("of", "the", "missiles"),
 )
 EACH_WORDS = frozenset({"each", "apiece"})
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
 COUNTRY_CODES = frozenset({"RU", "UA"})
 MONTHS = frozenset(
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-     "Sept", "Oct", "Nov", "Dec"}
+    {
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    }
 )
 CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
 GENERIC_PLACES = {
-    "region": "region", "oblast": "region", "district": "region", "area": "region",
-    "city": "city", "town": "city", "capital": "capital", "sea": "sea", "port": "city",
+    "region": "region",
+    "oblast": "region",
+    "district": "region",
+    "area": "region",
+    "city": "city",
+    "town": "city",
+    "capital": "capital",
+    "sea": "sea",
+    "port": "city",
 }
 COORDINATORS = frozenset({"and", ",", "as", "well", "plus"})
 
@@ -202,8 +327,10 @@ class Linker:
             t.lower_ in BOUND_WORDS or (t.is_punct and t.text not in {",", ";", ".", ":"})
             for t in doc[left[-1].end : node.span.start]
         )
-        if right and self._attached_right(doc, node.span, right[0]) and not (
-            adjacent_left and not self._passive(doc, right[0])
+        if (
+            right
+            and self._attached_right(doc, node.span, right[0])
+            and not (adjacent_left and not self._passive(doc, right[0]))
         ):
             # "57 were shot down"; but in "destroyed 40 UAVs sent by the Kyiv
             # regime" the participle after the weapon only describes it
@@ -230,19 +357,19 @@ class Linker:
     def _share_coordinated_outcomes(
         self, doc: Doc, sent_nodes: list[CountNode], ents: list[Span]
     ) -> None:
-        """"launched 539 drones, ten ballistic missiles and one cruise missile":
+        """ "launched 539 drones, ten ballistic missiles and one cruise missile":
         one verb for the whole list. A count with no outcome word of its own
         takes the outcome of the count before it when no other outcome word
         stands between them; failing that, an outcome word after it."""
         outcomes = [e for e in ents if e.label_ == "OUTCOME"]
-        for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
+        for previous, node in itertools.pairwise(sent_nodes):
             if node.outcome is not None or previous.outcome is None:
                 continue
             if not any(previous.span.end <= o.start < node.span.start for o in outcomes):
                 node.outcome = previous.outcome
                 node.outcome_span = previous.outcome_span
         # "12, 7 and 3 drones were shot down": the verb after the list
-        for previous, node in reversed(list(zip(sent_nodes, sent_nodes[1:], strict=False))):
+        for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
             if previous.outcome is not None or node.outcome is None:
                 continue
             if self._coordinated_counts(doc, previous, node):
@@ -258,7 +385,7 @@ class Linker:
     def _resolve_pronoun_count(
         self, doc: Doc, node: CountNode, previous: list[Span], values: dict[str, Any]
     ) -> None:
-        """"Two more drones were spotted over the Rossoshansky district. Both
+        """ "Two more drones were spotted over the Rossoshansky district. Both
         were suppressed": "both" takes its weapon and place from the sentence
         before."""
         if node.span.text.lower() not in ("both", "all") or node.weapon is not None:
@@ -267,8 +394,10 @@ class Linker:
         if weapons:
             node.weapon = weapons[-1]
         places = [
-            e for e in previous
-            if e.label_ == "PLACE" and self._place_role(doc, e) not in ("launch", "heading", "dateline")
+            e
+            for e in previous
+            if e.label_ == "PLACE"
+            and self._place_role(doc, e) not in ("launch", "heading", "dateline")
             and self._code(e, values) not in COUNTRY_CODES
         ]
         if places and not node.places:
@@ -276,19 +405,23 @@ class Linker:
             node.confidence = min(node.confidence, 0.7)
 
     def _share_list_weapon(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
-        """"12, 7 and 3 drones were shot down": the noun after the last number
+        """ "12, 7 and 3 drones were shot down": the noun after the last number
         is the weapon of the whole list."""
-        for previous, node in reversed(list(zip(sent_nodes, sent_nodes[1:], strict=False))):
-            if previous.weapon is not None or node.weapon is None or node.weapon.start < node.span.end:
+        for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
+            if (
+                previous.weapon is not None
+                or node.weapon is None
+                or node.weapon.start < node.span.end
+            ):
                 continue
             between = [t.lower_ for t in doc[previous.span.end : node.span.start] if not t.is_space]
             if between and all(word in {",", "and", "or"} for word in between):
                 previous.weapon = node.weapon
 
     def _share_coordinated_places(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
-        """"destroyed 12 drones and three missiles over the Dnipropetrovsk
+        """ "destroyed 12 drones and three missiles over the Dnipropetrovsk
         region": the place closes the whole list."""
-        for previous, node in zip(sent_nodes, sent_nodes[1:], strict=False):
+        for previous, node in itertools.pairwise(sent_nodes):
             if previous.places or not node.places or node.places[0].start < node.span.end:
                 continue
             if self._coordinated_counts(doc, previous, node, conjunction_needed=True):
@@ -299,7 +432,11 @@ class Linker:
         self, doc: Doc, previous: CountNode, node: CountNode, conjunction_needed: bool = False
     ) -> bool:
         weapon = previous.weapon
-        gap_start = weapon.end if weapon is not None and weapon.start >= previous.span.end else previous.span.end
+        gap_start = (
+            weapon.end
+            if weapon is not None and weapon.start >= previous.span.end
+            else previous.span.end
+        )
         between = [t.lower_ for t in doc[gap_start : node.span.start] if not t.is_space]
         if conjunction_needed and not {"and", "plus", "well"} & set(between):
             return False  # "94 drones, 30 of them over Crimea" is not a list
@@ -324,27 +461,34 @@ class Linker:
         )
 
     def _outcome_value(self, doc: Doc, span: Span) -> str | None:
-        value = (doc._.skytally_values or {}).get(attributes.span_key(span.start_char, span.end_char))
+        value = (doc._.skytally_values or {}).get(
+            attributes.span_key(span.start_char, span.end_char)
+        )
         return value["value"] if value else None
 
     def _link_of_pairs(
         self, doc: Doc, sent_nodes: list[CountNode], earlier: list[CountNode]
     ) -> None:
-        """"11 of 17 missiles were intercepted": 11 is part of 17, and 17 is
+        """ "11 of 17 missiles were intercepted": 11 is part of 17, and 17 is
         what was launched even though no word says so. In "four of the seven
         missiles", "the seven" points back at a count already reported."""
-        for part, whole in zip(sent_nodes, sent_nodes[1:], strict=False):
+        for part, whole in itertools.pairwise(sent_nodes):
             between = [t.lower_ for t in doc[part.span.end : whole.span.start]]
             if between not in (["of"], ["out", "of"], ["of", "the"]) or part.value > whole.value:
                 continue
             part.outcome_from = whole
-            restated = next(
-                (
-                    c for c in reversed(earlier)
-                    if c.value == whole.value and whole.sentence - c.sentence <= 3
-                ),
-                None,
-            ) if between[-1] == "the" else None
+            restated = (
+                next(
+                    (
+                        c
+                        for c in reversed(earlier)
+                        if c.value == whole.value and whole.sentence - c.sentence <= 3
+                    ),
+                    None,
+                )
+                if between[-1] == "the"
+                else None
+            )
             if restated is not None:
                 whole.restates = restated
                 self._attach(part, restated)
@@ -357,12 +501,17 @@ class Linker:
         self, doc: Doc, node: CountNode, sent_nodes: list[CountNode], ents: list[Span]
     ) -> None:
         span = node.span
-        next_count = min([n.span.start for n in sent_nodes if n.span.start > span.start], default=None)
+        next_count = min(
+            [n.span.start for n in sent_nodes if n.span.start > span.start], default=None
+        )
         for ent in ents:
-            if ent.label_ == "WEAPON" and span.end <= ent.start <= span.end + 5:
-                if next_count is None or ent.start < next_count:
-                    node.weapon = ent
-                    return
+            if (
+                ent.label_ == "WEAPON"
+                and span.end <= ent.start <= span.end + 5
+                and (next_count is None or ent.start < next_count)
+            ):
+                node.weapon = ent
+                return
         # "the largest number of drones—13—": the weapon was named just before
         previous = [e for e in ents if e.label_ == "WEAPON" and e.end <= span.start]
         earlier_counts = [n for n in sent_nodes if n.span.end <= span.start]
@@ -387,8 +536,10 @@ class Linker:
         window_end = min(next_count, span.end + self.max_place_distance)
         # a whole country ("launched at Ukraine", "over Russia") is never an event's place
         places = [
-            e for e in ents
-            if e.label_ == "PLACE" and span.end <= e.start < window_end
+            e
+            for e in ents
+            if e.label_ == "PLACE"
+            and span.end <= e.start < window_end
             and self._code(e, values) not in COUNTRY_CODES
         ]
         index = 0
@@ -420,7 +571,8 @@ class Linker:
                 return
         # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted"
         previous_count = max(
-            [n.span.end for n in sent_nodes if n.span.end <= span.start], default=self.sents.start(span)
+            [n.span.end for n in sent_nodes if n.span.end <= span.start],
+            default=self.sents.start(span),
         )
         before = [
             e
@@ -450,12 +602,14 @@ class Linker:
             return False
         after = [t for t in doc[group[-1].end : next_count] if not t.is_space]
         before = [t.text for t in doc[count.end : group[0].start]]
-        return len(after) <= 1 and all(t.is_punct for t in after) and ("," in before or ";" in before)
+        return (
+            len(after) <= 1 and all(t.is_punct for t in after) and ("," in before or ";" in before)
+        )
 
     def _generic_place_after(
         self, doc: Doc, count: Span, window_end: int, heading: bool = False
     ) -> str | None:
-        """"over the region", "near the city", "over the sea": a place named by
+        """ "over the region", "near the city", "over the sea": a place named by
         its kind, whose name was given earlier in the article. With
         `heading`, the same after a direction ("heading for the capital")."""
         tokens = doc[count.end : min(window_end, self.sents.end(count))]
@@ -467,25 +621,33 @@ class Linker:
             if not lead:
                 continue
             if heading:
-                if lead[-1] in HEADING or (lead[-1] in ("for", "to", "at") and len(lead) > 1 and lead[-2] in HEADING):
+                if lead[-1] in HEADING or (
+                    lead[-1] in ("for", "to", "at") and len(lead) > 1 and lead[-2] in HEADING
+                ):
                     return GENERIC_PLACES[token.lower_]
-            elif lead[-1] in LOCATIVE or lead[-1] == "approaches" or lead[-2:] == ["approach", "to"]:
-                if article or token.lower_ == "capital":
-                    return GENERIC_PLACES[token.lower_]
+            elif (
+                lead[-1] in LOCATIVE or lead[-1] == "approaches" or lead[-2:] == ["approach", "to"]
+            ) and (article or token.lower_ == "capital"):
+                return GENERIC_PLACES[token.lower_]
         return None
 
     def _antecedent(self, doc: Doc, count: Span, kind: str, values: dict[str, Any]) -> Span | None:
         if kind == "capital":
             # "the capital" is Moscow or Kyiv wherever the article names it, datelines included
             capitals = [
-                e for e in doc.ents
+                e
+                for e in doc.ents
                 if e.label_ == "PLACE" and self._code(e, values) in ("RU-MOW", "UA-30")
             ]
             before = [e for e in capitals if e.end <= count.start]
             return before[-1] if before else (capitals[0] if capitals else None)
         for ent in reversed([e for e in doc.ents if e.label_ == "PLACE" and e.end <= count.start]):
             code, place_kind = self._code(ent, values), self._kind(ent, values)
-            if code is None or code in COUNTRY_CODES or self._place_role(doc, ent) in ("launch", "dateline"):
+            if (
+                code is None
+                or code in COUNTRY_CODES
+                or self._place_role(doc, ent) in ("launch", "dateline")
+            ):
                 continue
             if kind == "sea" and place_kind == "sea":
                 return ent
@@ -501,7 +663,17 @@ class Linker:
         for following in places[index + 1 :]:
             between = [t for t in doc[group[-1].end : following.start] if not t.is_space]
             words = {t.lower_ for t in between}
-            if not between or not words <= {",", "and", "or", "the", "as", "well", "&", "region", "regions"}:
+            if not between or not words <= {
+                ",",
+                "and",
+                "or",
+                "the",
+                "as",
+                "well",
+                "&",
+                "region",
+                "regions",
+            }:
                 break
             if self._subject_of_count(doc, following):
                 break  # "..., and the Moscow region saw 17 drones intercepted"
@@ -527,7 +699,11 @@ class Linker:
             return "dateline"
         position = place.start - 1
         skipped = 0
-        while position >= self.sents.start(place) and doc[position].lower_ in PLACE_FILLER and skipped < 8:
+        while (
+            position >= self.sents.start(place)
+            and doc[position].lower_ in PLACE_FILLER
+            and skipped < 8
+        ):
             position -= 1
             skipped += 1
         if position < self.sents.start(place):
@@ -557,7 +733,7 @@ class Linker:
         return None
 
     def _is_dateline(self, doc: Doc, place: Span) -> bool:
-        """"KYIV, July 8 (Reuters) -", "MOSCOW, November 1. /TASS/.": where the
+        """ "KYIV, July 8 (Reuters) -", "MOSCOW, November 1. /TASS/.": where the
         story was filed, not where anything happened."""
         if place.start != self.sents.start(place) and not (
             place.start - 1 >= self.sents.start(place) and doc[place.start - 1].is_space
@@ -574,13 +750,20 @@ class Linker:
         return bool((after_count | after_list) & EACH_WORDS)
 
     def _pair_respectively(
-        self, doc: Doc, sent: Span, sent_nodes: list[CountNode], ents: list[Span], values: dict[str, Any]
+        self,
+        doc: Doc,
+        sent: Span,
+        sent_nodes: list[CountNode],
+        ents: list[Span],
+        values: dict[str, Any],
     ) -> None:
         if "respectively" not in sent.text.lower():
             return
         places = [
-            e for e in ents
-            if e.label_ == "PLACE" and self._place_role(doc, e) not in ("launch", "dateline")
+            e
+            for e in ents
+            if e.label_ == "PLACE"
+            and self._place_role(doc, e) not in ("launch", "dateline")
             and self._code(e, values) not in COUNTRY_CODES
         ]
         open_nodes = [n for n in sent_nodes if n.parent is None or n.parent.sentence != n.sentence]
@@ -617,13 +800,22 @@ class Linker:
         """A dateline ("KYIV, Jan 15 -") or a live-blog timestamp ("09:50 GMT –")
         dates the report, not the attack."""
         doc = time.doc
-        if time.start == self.sents.start(time) and time.end < len(doc) and doc[time.end].text in {
-            "–", "—", "-", ":", "|"
-        }:
+        if (
+            time.start == self.sents.start(time)
+            and time.end < len(doc)
+            and doc[time.end].text in {"–", "—", "-", ":", "|"}
+        ):
             return True
         before = [t for t in doc[self.sents.start(time) : time.start] if not t.is_space]
-        return len(before) <= 2 and bool(before) and before[0].ent_type_ == "PLACE" and (
-            before[0].text.isupper() or time.end < self.sents.end(time) and doc[time.end].text in {"-", "(", "/", "—", "–"}
+        return (
+            len(before) <= 2
+            and bool(before)
+            and before[0].ent_type_ == "PLACE"
+            and (
+                before[0].text.isupper()
+                or (time.end < self.sents.end(time)
+                and doc[time.end].text in {"-", "(", "/", "—", "–"})
+            )
         )
 
     def _report_time(self, time: Span) -> bool:
@@ -639,19 +831,28 @@ class Linker:
     def _read_cues(self, doc: Doc, node: CountNode) -> None:
         span = node.span
         after = tuple(t.lower_ for t in doc[span.end : span.end + 3])
-        before = tuple(t.lower_ for t in doc[max(self.sents.start(span), span.start - 3) : span.start])
+        before = tuple(
+            t.lower_ for t in doc[max(self.sents.start(span), span.start - 3) : span.start]
+        )
         node.subset_cue = any(after[: len(cue)] == cue for cue in SUBSET_CUES) or (
-            "including" in before[-2:] or before[-2:] in (("of", "these"), ("of", "them"))
+            "including" in before[-2:]
+            or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
         )
         following = doc[span.end : min(span.end + 3, self.sents.end(span))]
         if (
-            len(following) == 3 and following[0].lower_ == "of"
-            and following[1].lower_ in ("the", "these", "those") and following[2].ent_type_ == "WEAPON"
+            len(following) == 3
+            and following[0].lower_ == "of"
+            and following[1].lower_ in ("the", "these", "those")
+            and following[2].ent_type_ == "WEAPON"
         ):
             node.subset_cue = True  # "11 of the Kh-101s"
         opening = [t.lower_ for t in doc[self.sents.start(span) : self.sents.start(span) + 2]]
-        if opening and opening[0] == "among" and opening[1:2] in (["the"], ["them"], ["these"], ["those"]):
+        if (
+            opening
+            and opening[0] == "among"
+            and opening[1:2] in (["the"], ["them"], ["these"], ["those"])
+        ):
             node.subset_cue = True  # "Among the missiles were 17 Kh-101s, 16 Kalibrs ..."
             node.among_cue = True
         node.continuation_cue = bool(set(before[-1:]) & (ANOTHER_WORDS | LIST_MARKS)) or (
@@ -669,8 +870,10 @@ class Linker:
         open_totals: list[CountNode] = []
         launched_totals: list[CountNode] = []
         for index, node in enumerate(nodes):
-            placeless = not node.places or self._country_only(node, values) or (
-                len(node.places) > 1 and not node.each
+            placeless = (
+                not node.places
+                or self._country_only(node, values)
+                or (len(node.places) > 1 and not node.each)
             )
             if node.parent is None and node.subset_cue:
                 parent = self._nearest_larger(nodes[:index], node, values)
@@ -683,12 +886,14 @@ class Linker:
                     launched_totals.append(node)
                 continue
             recent = [
-                t for t in open_totals
-                if node.sentence - t.sentence <= self.total_memory_sentences
+                t for t in open_totals if node.sentence - t.sentence <= self.total_memory_sentences
             ]
             joins = (
-                not placeless or node.outcome is None or node.continuation_cue
-                or node.unpairable or node.heading is not None
+                not placeless
+                or node.outcome is None
+                or node.continuation_cue
+                or node.unpairable
+                or node.heading is not None
                 or (len(node.places) > 1 and not node.each)
             )
             total = self._open_total_for(node, recent, values) if joins else None
@@ -732,7 +937,9 @@ class Linker:
         if node.claimant is None or total.context_claimant is None:
             return False
         speaker = total.context_claimant
-        mine = values.get(attributes.span_key(node.claimant.start_char, node.claimant.end_char)) or {}
+        mine = (
+            values.get(attributes.span_key(node.claimant.start_char, node.claimant.end_char)) or {}
+        )
         theirs = values.get(attributes.span_key(speaker.start_char, speaker.end_char)) or {}
         return mine.get("name") != theirs.get("name")
 
@@ -749,10 +956,11 @@ class Linker:
     def _launched_total(
         self, node: CountNode, launched: list[CountNode], values: dict[str, Any]
     ) -> CountNode | None:
-        """"Russia fired 40 missiles and 42 drones; 18 missiles and 39 drones
+        """ "Russia fired 40 missiles and 42 drones; 18 missiles and 39 drones
         were brought down": each count under the launch of its own weapon."""
         fitting = [
-            total for total in launched
+            total
+            for total in launched
             if node.sentence - total.sentence <= self.total_memory_sentences
             and node.value <= total.value
             and not self._time_differs(node, total, values)
@@ -774,13 +982,17 @@ class Linker:
         the nearest earlier count right before it, else the nearest open
         total it still fits in."""
         close = [
-            c for c in earlier
-            if node.sentence - c.sentence <= (2 if node.among_cue else 1) and c.value >= node.value
+            c
+            for c in earlier
+            if node.sentence - c.sentence <= (2 if node.among_cue else 1)
+            and c.value >= node.value
             and not (node.among_cue and c.sentence == node.sentence)
             and c.restates is None
         ]
         # "30 of the missiles" after "43 missiles and 74 drones": the total of its own weapon
-        same_weapon = [c for c in close if self._category(c, values) == self._category(node, values)]
+        same_weapon = [
+            c for c in close if self._category(c, values) == self._category(node, values)
+        ]
         if node.weapon is not None and same_weapon:
             close = same_weapon
         # "11 of the Kh-101s" after "17 Kh-101 cruise missiles, 16 Kalibrs": the same name
@@ -790,9 +1002,12 @@ class Linker:
         if close and (close[-1].parent is None or close[-1].sentence == node.sentence):
             return close[-1]
         totals = [
-            c for c in earlier
+            c
+            for c in earlier
             if node.sentence - c.sentence <= self.total_memory_sentences
-            and c.parent is None and (c.children or not c.places) and node.fits(c)
+            and c.parent is None
+            and (c.children or not c.places)
+            and node.fits(c)
         ]
         if totals:
             return totals[-1]
@@ -803,7 +1018,12 @@ class Linker:
             return False
 
         def words(span: Span) -> set[str]:
-            return {t.lower_.rstrip("s") for t in span if t.is_alpha or "-" in t.text} - {"missile", "drone", "cruise", "ballistic"}
+            return {t.lower_.rstrip("s") for t in span if t.is_alpha or "-" in t.text} - {
+                "missile",
+                "drone",
+                "cruise",
+                "ballistic",
+            }
 
         return bool(words(node.weapon) & words(other.weapon))
 
@@ -831,7 +1051,7 @@ class Linker:
         return bool(codes) and all(code in COUNTRY_CODES for code in codes)
 
     def _settle_ambiguous_lists(self, nodes: list[CountNode]) -> None:
-        """"six over Belgorod and Smolensk" in a total of 48: the sum decides
+        """ "six over Belgorod and Smolensk" in a total of 48: the sum decides
         between six in all and six each; otherwise no per-place event."""
         for node in nodes:
             if len(node.places) < 2 or node.each:
@@ -874,10 +1094,15 @@ class Linker:
         mentions: dict[str, list[Span]] = {}
         for ent in doc.ents:
             code = self._code(ent, values) if ent.label_ == "PLACE" else None
-            if code and code not in COUNTRY_CODES and self._place_role(doc, ent) not in ("launch", "dateline", "heading"):
+            if (
+                code
+                and code not in COUNTRY_CODES
+                and self._place_role(doc, ent) not in ("launch", "dateline", "heading")
+            ):
                 mentions.setdefault(code, []).append(ent)
         if not mentions:
             return
+
         def main_mention(kinds: tuple[str, ...]) -> Span | None:
             wanted = {c: m for c, m in mentions.items() if self._kind(m[0], values) in kinds}
             if not wanted:
@@ -886,7 +1111,12 @@ class Linker:
             return wanted[code][0]
 
         for node in nodes:
-            if node.places or node.heading is not None or node.parent is not None or node.outcome == "launched":
+            if (
+                node.places
+                or node.heading is not None
+                or node.parent is not None
+                or node.outcome == "launched"
+            ):
                 continue
             if node.claimant is None or not claimants[node.claimant].get("regional"):
                 continue
@@ -914,7 +1144,8 @@ class Linker:
             if index < 0 or any(e.label_ == "COUNT" for e in ents):
                 continue
             found += [
-                e for e in ents
+                e
+                for e in ents
                 if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
             ]
         clocked = [t for t in found if CLOCK.search(t.text)]
@@ -926,7 +1157,8 @@ class Linker:
         # a bulletin states its period once, at the top
         for index in range(node.sentence - 2, max(-1, node.sentence - 4), -1):
             times = [
-                e for e in ents_by_sentence.get(index, [])
+                e
+                for e in ents_by_sentence.get(index, [])
                 if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
             ]
             if times:
@@ -954,7 +1186,14 @@ class Linker:
         def link(node: CountNode, child: Span | None, label: str, score: float = 1.0) -> None:
             if child is not None:
                 links.append(
-                    [node.span.start_char, node.span.end_char, child.start_char, child.end_char, label, score]
+                    [
+                        node.span.start_char,
+                        node.span.end_char,
+                        child.start_char,
+                        child.end_char,
+                        label,
+                        score,
+                    ]
                 )
 
         for node in nodes:
@@ -991,9 +1230,11 @@ def score_relations(examples: Iterable[Example]) -> dict[str, Any]:
     per_label: dict[str, dict[str, int]] = {}
     for example in examples:
         predicted, gold = _link_set(example.predicted), _link_set(example.reference)
-        for row, kind in [*((r, "tp") for r in predicted & gold),
-                          *((r, "fp") for r in predicted - gold),
-                          *((r, "fn") for r in gold - predicted)]:
+        for row, kind in [
+            *((r, "tp") for r in predicted & gold),
+            *((r, "fp") for r in predicted - gold),
+            *((r, "fn") for r in gold - predicted),
+        ]:
             totals[kind] += 1
             per_label.setdefault(row[4], {"tp": 0, "fp": 0, "fn": 0})[kind] += 1
     return {

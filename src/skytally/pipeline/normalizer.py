@@ -32,7 +32,9 @@ ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
 class Normalizer:
     def __init__(self, name: str, *, gazetteer_path: str | None, default_zone: str) -> None:
         self.name = name
-        self.gazetteer = Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        self.gazetteer = (
+            Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
+        )
         self.default_zone = ZoneInfo(default_zone)
         attributes.register()
 
@@ -56,7 +58,9 @@ class Normalizer:
         claimant_zone: dict[int, ZoneInfo] = {}
         for span in doc.ents:
             if span.label_ == "CLAIMANT":
-                country = values.get(attributes.span_key(span.start_char, span.end_char), {}).get("country")
+                country = values.get(attributes.span_key(span.start_char, span.end_char), {}).get(
+                    "country"
+                )
                 if country in ZONE_OF_COUNTRY:
                     claimant_zone.setdefault(sentences.start(span), ZONE_OF_COUNTRY[country])
         for span in doc.ents:

@@ -38,4 +38,6 @@ def blank_english() -> Language:
     """A blank English pipeline with skytally's tokenizer."""
     import spacy
 
-    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "skytally.tokenizer.v1"}}})
+    return spacy.blank(
+        "en", config={"nlp": {"tokenizer": {"@tokenizers": "skytally.tokenizer.v1"}}}
+    )
