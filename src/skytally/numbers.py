@@ -25,6 +25,11 @@ Readings a user should know about (they follow docs/conventions.md, Counts):
   pair of people) is not a count.
 * A range "10-15" / "between 10 and 15" is one match with the lower bound:
   10, at_least.
+* Thousands may be grouped with commas, spaces or (European style) dots:
+  "1,200", "1 200", "1.200". A number glossed in brackets is one match:
+  "58 (fifty-eight)", "twenty-one (21)", "one hundred and 5 (105)"; two
+  numbers in digits stay two ("13 (13)" in an Air Force table is launched and
+  destroyed).
 * "a", "an", "another", "both", "a pair of" are not matched by `find_numbers`
   (only context tells whether "a drone" is a count); `parse_count` reads them.
 * Not counts, never matched: clock times ("11:00 pm", "23.00", "7 am",
@@ -40,10 +45,11 @@ Readings a user should know about (they follow docs/conventions.md, Counts):
 
 `parse_count` takes a phrase already known to be a count, so a four-digit number
 there is a count ("2000"). Besides everything `find_numbers` reads it knows
-"a" / "an" / "single" / "a single" / "another" -> 1, "both" / "a pair of" -> 2, and
-"nine out of nine" / "9 of 9" -> 9 (the first number). Vague quantities ("dozens",
-"several", "many", "hundreds", "scores of", "a few") and phrases whose number is a
-time, a model name or a date give None.
+"a" / "an" / "single" / "a single" / "another" -> 1, "both" / "a pair of" -> 2,
+"a fourth" / "the fifth" (one more of them) -> 1, "nine out of nine" / "9 of 9" -> 9
+(the first number), and ignores "all", "more", "each" around the number. Vague
+quantities ("dozens", "several", "many", "hundreds", "scores of", "a few") and
+phrases whose number is a time, a model name or a date give None.
 """
 
 from __future__ import annotations
@@ -122,10 +128,9 @@ _COUPLE = rf"a{_SP}couple{_SP}of\b"
 _WORDS = rf"(?:{_DOZEN}|{_COUPLE}|{_MILL}|{_THOU}|{_HUND}|{_B100}|zero\b)"
 
 _GAP = "[ \u00a0\u202f\u2009]"  # thousands separators that are spaces
-# A grouped number must not start inside another digit group, or "1 111 111 ...x"
-# would be rescanned from every group (quadratic).
 # "1,200", "1 200" and the European "1.200" (a decimal never has exactly three digits
-# after the point in a count of weapons).
+# after the point in a count of weapons). A grouped number must not start inside another
+# digit group, or "1 111 111 ...x" would be rescanned from every group (quadratic).
 _DIG_GROUPED = (
     rf"(?<!\d[.,{_GAP[1:-1]}])[1-9]\d{{0,2}}"
     rf"(?:(?:,\d{{3}})++|(?:{_GAP}\d{{3}})++|(?:\.\d{{3}})++)(?!\d)"

@@ -8,8 +8,15 @@ kind of weapon it is, and nothing else:
 * included: designators and names ("Kh-101", "Iskander-M", "Shahed-type",
   "Storm Shadow/SCALP", "HIMARS"), and kind words ("fixed-wing", "aircraft-type",
   "attack", "kamikaze", "long-range", "decoy", "cruise", "ballistic", "guided",
-  "glide", "aerial", "unmanned", "uncrewed", "surface", "naval", "fighter"):
-  "aircraft-type UAVs", "Iskander-M ballistic missiles", "uncrewed surface vessels".
+  "glide", "aerial", "unmanned", "uncrewed", "surface", "naval", "fighter",
+  "interceptor"): "aircraft-type UAVs", "Iskander-M ballistic missiles",
+  "uncrewed surface vessels".
+* kinds coordinated before one shared head noun are one mention: "Shahed and
+  Gerbera drones", "cruise and ballistic missiles", "Shahed, Gerbera and other
+  drones". Without a shared generic noun the names stay apart ("the Magura and
+  Sea Baby" is two mentions), and so do two head nouns ("drones and decoys").
+* a kind or name given after the head belongs to it: "unmanned aerial vehicles
+  of the aircraft type", "24 drones Shahed" (translated bulletins).
 * excluded: the count, determiners, the owner or nationality ("Ukrainian",
   "Russian", "enemy", "hostile", "the Ukrainian Armed Forces'", "Iranian-made").
 * singular and plural alike ("drone", "Shaheds", "Su-34s", "KABs").
@@ -21,23 +28,26 @@ What is not a match (decisions a user should know):
   "missile danger", "drone manufacturers", "Strategic Missile Forces",
   "missile and drone attacks", "Kh-101 missile strike", "F-16 pilots".
   `categorize` still names the kind of such a phrase ("drone attack" -> drone).
-* Counter-weapons and air defence: "anti-drone", "counter-drone", "interceptor
-  drones", "Patriot missiles", "air defence missiles", "S-400 system".
-  "S-300"/"S-400" and launchers ("HIMARS", "MLRS", "Grad", "Vampire") are
-  matched only as modifiers of a missile/rocket noun ("S-300 missiles",
-  "HIMARS rockets"); bare "HIMARS" is the launcher.
+* Counter-weapons and air defence hardware: "anti-drone", "counter-drone",
+  "air defence systems", "S-400 system". Interceptor munitions are weapons
+  ("interceptor drones", "Patriot missiles"), as the annotated corpus has them.
+  "S-300"/"S-400", "Patriot" and launchers ("HIMARS", "MLRS", "Grad", "Vampire")
+  are matched only as modifiers of a weapon noun ("S-300 missiles", "HIMARS
+  rockets"); bare "HIMARS" is the launcher.
 * Generic nouns need a kind word: "aerial targets", "air objects", "unmanned
   boats", "uncrewed surface vessels", "loitering munitions", "jet fighters",
-  "unmanned aerial vehicles"; bare "targets", "boats", "vessels", "fighters"
-  (often troops), "military targets" are not matched.
+  "unmanned aerial vehicles", "unmanned aerial systems"; bare "targets",
+  "boats", "vessels", "fighters" (often troops), "military targets" are not
+  matched.
 * A kind word that is also an ordinary noun can attach to a following weapon
   noun: "during the attack drones were ..." gives "attack drones".
 
 Categories: the head noun (the last word) decides; naval words ("naval", "sea",
 "surface", "boat", "underwater") turn a drone into a naval_drone; "unmanned
-aircraft" is a drone. Bare "bombs" / "aerial bombs" are guided_bomb (the glide
-and guided bombs of this war). "aerial targets", "air objects", "means of air
-attack" are unknown; "aerial vehicles" is a drone.
+aircraft" and "drone aircraft" are drones; "decoys" and "imitators" are drones.
+Bare "bombs" / "aerial bombs" are guided_bomb (the glide and guided bombs of
+this war). "aerial targets", "air objects", "means of air attack" are unknown
+("ballistic targets" are missiles); "aerial vehicles" is a drone.
 """
 
 from __future__ import annotations

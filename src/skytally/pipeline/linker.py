@@ -813,8 +813,10 @@ class Linker:
             and before[0].ent_type_ == "PLACE"
             and (
                 before[0].text.isupper()
-                or (time.end < self.sents.end(time)
-                and doc[time.end].text in {"-", "(", "/", "—", "–"})
+                or (
+                    time.end < self.sents.end(time)
+                    and doc[time.end].text in {"-", "(", "/", "—", "–"}
+                )
             )
         )
 
