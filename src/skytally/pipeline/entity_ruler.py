@@ -28,7 +28,8 @@ from ..gazetteer import Gazetteer
 from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
 from ..numbers import find_numbers
 from ..times import find_time_expressions
-from ..weapons import find_weapons
+from ..schema import WeaponCategory
+from ..weapons import categorize, find_weapons
 from . import attributes
 from .sentences import SentenceIndex
 
@@ -459,7 +460,9 @@ class EntityRuler:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None or any(i in label_at for i in range(span.start, span.end)):
                 continue
-            if self._one_of_the_most(doc, span):
+            if self._one_of_the_most(doc, span) or self._pronoun_one(doc, span):
+                continue
+            if self._launch_platform(doc, span, label_at):
                 continue
             if self._counts_weapons(doc, span, label_at, sent):
                 found.append(Candidate(span.start_char, span.end_char, "COUNT"))
@@ -473,6 +476,22 @@ class EntityRuler:
             span.text.lower() == "one"
             and following[:1] == ["of"]
             and any(w.endswith("est") or w in {"most", "few", "many"} for w in following[1:])
+        )
+
+    def _pronoun_one(self, doc: Doc, span: Span) -> bool:
+        """"calling the attack a massive one": the pronoun, not a count."""
+        before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+        return span.text.lower() == "one" and bool(
+            set(before) & {"a", "an", "the", "this", "that", "which", "every", "each"}
+        )
+
+    def _launch_platform(self, doc: Doc, span: Span, label_at: dict[int, Span]) -> bool:
+        """"missiles from ten Tu-95MS": the aircraft that fired, not a claim."""
+        if span.start == 0 or doc[span.start - 1].lower_ not in ("from", "by", "aboard"):
+            return False
+        weapon = label_at.get(span.end)
+        return weapon is not None and weapon.label_ == "WEAPON" and (
+            categorize(weapon.text) is WeaponCategory.AIRCRAFT
         )
 
     def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:

@@ -198,6 +198,10 @@ GENERIC_PLACES = {
     "sea": "sea",
     "port": "city",
 }
+CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
+# "more than 60 drones, with the largest number over the Voronezh region":
+# the place belongs to an unnamed part of the count, not to the count
+PART_WORDS = frozenset({"most", "mostly", "majority", "largest", "biggest", "bulk", "half", "many"})
 COORDINATORS = frozenset({"and", ",", "as", "well", "plus"})
 
 
@@ -365,9 +369,15 @@ class Linker:
         for previous, node in itertools.pairwise(sent_nodes):
             if node.outcome is not None or previous.outcome is None:
                 continue
-            if not any(previous.span.end <= o.start < node.span.start for o in outcomes):
-                node.outcome = previous.outcome
-                node.outcome_span = previous.outcome_span
+            between = [t.lower_ for t in doc[previous.span.end : node.span.start]]
+            # "launched 85 drones and 12 missiles, and that 61 of the drones ...":
+            # a new clause does not share the verb
+            if any(previous.span.end <= o.start < node.span.start for o in outcomes) or (
+                set(between) & CLAUSE_MARKERS
+            ):
+                continue
+            node.outcome = previous.outcome
+            node.outcome_span = previous.outcome_span
         # "12, 7 and 3 drones were shot down": the verb after the list
         for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
             if previous.outcome is not None or node.outcome is None:
@@ -550,6 +560,8 @@ class Linker:
             index += len(group)
             if self._introduces_next_count(doc, node.span, group, next_count):
                 continue  # "destroyed 14, in the Oryol area 9": the place is the next count's
+            if {t.lower_ for t in doc[span.end : first.start]} & PART_WORDS:
+                continue
             if role == "heading" and node.heading is None:
                 node.heading = first
             elif role == "place" and not node.places:
