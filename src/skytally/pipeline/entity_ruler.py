@@ -528,7 +528,7 @@ class EntityRuler:
             return True  # the number ends the sentence: "the Moscow region accounted for 11."
         token = doc[position]
         entity = label_at.get(position)
-        if entity is not None and entity.label_ in ("PLACE", "TIME", "OUTCOME", "CLAIMANT"):
+        if entity is not None and entity.label_ in ("TIME", "OUTCOME", "CLAIMANT"):
             return True
         if token.lower_ == "of":
             # "83 of them", "11 of 17", "four of the seven"; not "two of its gas facilities"
