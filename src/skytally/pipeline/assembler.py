@@ -256,6 +256,7 @@ def _merge_restatements(
                 k
                 for k in kept
                 if _identity(k) == _identity(draft)
+                and k["sentence"] != draft["sentence"]  # a sentence does not restate itself
                 and _periods_agree(k["period"], draft["period"])
                 and k["_key"] != draft["_key"]
                 and k["_key"] != draft["_parent"]

@@ -27,8 +27,8 @@ from spacy.util import registry
 from ..gazetteer import Gazetteer
 from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
 from ..numbers import find_numbers
-from ..times import find_time_expressions
 from ..schema import WeaponCategory
+from ..times import find_time_expressions
 from ..weapons import categorize, find_weapons
 from . import attributes
 from .sentences import SentenceIndex
@@ -297,7 +297,8 @@ DISTRACTOR_CONTEXT = re.compile(
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"(?:throughout|during|over|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
     r"in\s+total\s+since|"
-    r"to\s+date|all\s+told\s+since|cumulative|on\s+the\s+ground)",
+    r"to\s+date|all\s+told\s+since|cumulative|"
+    r"(?:destroyed|hit|struck)\s+on\s+the\s+ground|on\s+the\s+ground\s+(?:at|were|was))",
     re.IGNORECASE,
 )
 
@@ -479,19 +480,21 @@ class EntityRuler:
         )
 
     def _pronoun_one(self, doc: Doc, span: Span) -> bool:
-        """"calling the attack a massive one": the pronoun, not a count."""
+        """ "calling the attack a massive one": the pronoun, not a count."""
         before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
         return span.text.lower() == "one" and bool(
-            set(before) & {"a", "an", "the", "this", "that", "which", "every", "each"}
+            set(before) & {"a", "an", "the", "this", "every", "each"}
         )
 
     def _launch_platform(self, doc: Doc, span: Span, label_at: dict[int, Span]) -> bool:
-        """"missiles from ten Tu-95MS": the aircraft that fired, not a claim."""
+        """ "missiles from ten Tu-95MS": the aircraft that fired, not a claim."""
         if span.start == 0 or doc[span.start - 1].lower_ not in ("from", "by", "aboard"):
             return False
         weapon = label_at.get(span.end)
-        return weapon is not None and weapon.label_ == "WEAPON" and (
-            categorize(weapon.text) is WeaponCategory.AIRCRAFT
+        return (
+            weapon is not None
+            and weapon.label_ == "WEAPON"
+            and (categorize(weapon.text) is WeaponCategory.AIRCRAFT)
         )
 
     def _counts_weapons(self, doc: Doc, span: Span, label_at: dict[int, Span], sent: Span) -> bool:

@@ -198,6 +198,25 @@ GENERIC_PLACES = {
     "sea": "sea",
     "port": "city",
 }
+ADVERBS = frozenset(
+    {
+        "also",
+        "reportedly",
+        "allegedly",
+        "successfully",
+        "all",
+        "later",
+        "then",
+        "subsequently",
+        "likewise",
+        "too",
+        "either",
+        "eventually",
+        "already",
+        "both",
+        "each",
+    }
+)
 CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
 # "more than 60 drones, with the largest number over the Voronezh region":
 # the place belongs to an unnamed part of the count, not to the count
@@ -391,6 +410,11 @@ class Linker:
                 if right:
                     node.outcome_span = right[0]
                     node.outcome = self._outcome_value(doc, right[0])
+        for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
+            if previous.outcome is None and node.outcome is not None:
+                if self._coordinated_counts(doc, previous, node):
+                    previous.outcome = node.outcome
+                    previous.outcome_span = node.outcome_span
 
     def _resolve_pronoun_count(
         self, doc: Doc, node: CountNode, previous: list[Span], values: dict[str, Any]
@@ -461,9 +485,9 @@ class Linker:
         between = doc[count.end : outcome.start]
         if len(between) == 0:
             return True
-        words = [t for t in between if not t.is_quote]
+        words = [t for t in between if not t.is_quote and t.lower_ not in ADVERBS]
         if words and words[-1].lower_ in AUXILIARY:
-            return True
+            return True  # "were also shot down", "had reportedly been downed"
         ents = {t.i for e in between.ents for t in e} if between.ents else set()
         return all(
             t.i in ents or t.is_punct or t.lower_ in {"ukrainian", "enemy", "russian", "more"}
