@@ -397,24 +397,25 @@ class Linker:
                 continue
             node.outcome = previous.outcome
             node.outcome_span = previous.outcome_span
-        # "12, 7 and 3 drones were shot down": the verb after the list
-        for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
-            if previous.outcome is not None or node.outcome is None:
-                continue
-            if self._coordinated_counts(doc, previous, node):
-                previous.outcome = node.outcome
-                previous.outcome_span = node.outcome_span
+        self._share_verb_after_list(doc, sent_nodes)
         for node in sent_nodes:
             if node.outcome is None:
                 right, _ = self._outcome_candidates(node, sent_nodes, ents)
                 if right:
                     node.outcome_span = right[0]
                     node.outcome = self._outcome_value(doc, right[0])
+        self._share_verb_after_list(doc, sent_nodes)
+
+    def _share_verb_after_list(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """ "12, 7 and 3 drones were shot down": the verb after the list."""
         for previous, node in reversed(list(itertools.pairwise(sent_nodes))):
-            if previous.outcome is None and node.outcome is not None:
-                if self._coordinated_counts(doc, previous, node):
-                    previous.outcome = node.outcome
-                    previous.outcome_span = node.outcome_span
+            if (
+                previous.outcome is None
+                and node.outcome is not None
+                and self._coordinated_counts(doc, previous, node)
+            ):
+                previous.outcome = node.outcome
+                previous.outcome_span = node.outcome_span
 
     def _resolve_pronoun_count(
         self, doc: Doc, node: CountNode, previous: list[Span], values: dict[str, Any]
