@@ -26,7 +26,7 @@ PIPELINE = (
     "skytally_linker",
     "skytally_events",
 )
-REPOSITORY_MODEL = Path(__file__).resolve().parents[2] / "models" / "skytally-rules"
+BUNDLED_MODEL = "skytally-rules"
 
 PublishedLike = str | date | datetime | None
 
@@ -73,11 +73,16 @@ def load(path: str | Path | None = None) -> Language:
     return nlp
 
 
+def bundled_model_path() -> Path:
+    """The folder of the pipeline shipped with the package (models/ in the repository)."""
+    from importlib.resources import files
+
+    return Path(str(files("skytally.models") / BUNDLED_MODEL))
+
+
 @lru_cache(maxsize=1)
 def _default_pipeline() -> Language:
-    if (REPOSITORY_MODEL / "config.cfg").exists():
-        return spacy.load(REPOSITORY_MODEL)
-    return build_pipeline()
+    return spacy.load(bundled_model_path())
 
 
 def _check_text(text: object) -> str:
