@@ -586,7 +586,12 @@ class Linker:
             if self._introduces_next_count(doc, node.span, group, next_count):
                 continue  # "destroyed 14, in the Oryol area 9": the place is the next count's
             if {t.lower_ for t in doc[span.end : first.start]} & PART_WORDS:
+                consumed.update(p.start for p in group)  # "mostly over the Sumy region"
                 continue
+            if role == "place" and node.outcome == "launched" and self._target_word(doc, first):
+                # "fired five ATACMS missiles at Sevastopol": the target; a list of
+                # targets ("on the Kharkiv and Zaporizhzhia regions") names no one place
+                role = "heading" if len(group) == 1 else "target list"
             if role == "heading" and node.heading is None:
                 node.heading = first
             elif role == "place" and not node.places:
@@ -606,9 +611,14 @@ class Linker:
                 node.places = [antecedent]
                 node.confidence = min(node.confidence, 0.8)
                 return
-        # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted"
+        if node.outcome == "launched":
+            return  # "Kyiv: ... 397 drones were launched": a launch is placed by its target only
+        # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted";
+        # not across a semicolon, which ends the clause the place belongs to
+        semicolons = [t.i for t in doc[self.sents.start(span) : span.start] if t.text == ";"]
         previous_count = max(
-            [n.span.end for n in sent_nodes if n.span.end <= span.start],
+            [n.span.end for n in sent_nodes if n.span.end <= span.start]
+            + [i + 1 for i in semicolons],
             default=self.sents.start(span),
         )
         before = [
@@ -625,6 +635,12 @@ class Linker:
             chosen = before[-1]
             node.places = [chosen]
             consumed.add(chosen.start)
+
+    def _target_word(self, doc: Doc, place: Span) -> bool:
+        before = [
+            t.lower_ for t in doc[max(self.sents.start(place), place.start - 5) : place.start]
+        ]
+        return bool({"at", "on", "against"} & set(before))
 
     def _code(self, span: Span, values: dict[str, Any]) -> str | None:
         return (values.get(attributes.span_key(span.start_char, span.end_char)) or {}).get("code")
@@ -751,7 +767,7 @@ class Linker:
             return "launch"
         if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
             return "heading"
-        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches")):
+        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches", "way")):
             # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
             # energy sites in the Poltava region": the clause decides
             return self._clause_role(doc, place, position) or "place"
