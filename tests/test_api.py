@@ -100,6 +100,11 @@ def test_extract_many_with_two_processes_gives_the_same_events(nlp) -> None:
     assert double == single
 
 
+def test_extract_many_refuses_a_single_string(nlp) -> None:
+    with pytest.raises(TypeError, match="use extract"):
+        list(skytally.extract_many(BULLETIN, nlp=nlp))
+
+
 def test_fewer_published_values_than_texts_is_an_error(nlp) -> None:
     with pytest.raises(InputError, match="fewer published values"):
         list(skytally.extract_many([BULLETIN, BULLETIN], published=["2025-06-01"], nlp=nlp))

@@ -121,7 +121,7 @@ def test_save_model_writes_a_loadable_pipeline(tmp_path: Path) -> None:
     result = _extract(str(EXAMPLE), "--model", str(target), "--format", "jsonl")
     assert result.exit_code == 0 and result.stdout.count("\n") > 5
     again = runner.invoke(app, ["save-model", str(target)])
-    assert again.exit_code == 2 and "not empty" in again.stderr
+    assert again.exit_code == 2 and f"cannot write {target}" in again.stderr
 
 
 def test_console_script_is_installed() -> None:
@@ -129,3 +129,35 @@ def test_console_script_is_installed() -> None:
         [sys.executable, "-m", "skytally.cli", "schema"], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout)["title"] == "InterceptionEvent"
+
+
+def test_table_keeps_the_time_zone() -> None:
+    result = _extract(str(EXAMPLE), "--published", "2025-03-03T10:00:00+03:00", "--format", "table")
+    assert "2025-03-02 23:00+03:00" in result.stdout  # the Russian claim, Moscow time
+    assert "2025-03-02 23:00+02:00" in result.stdout  # the Ukrainian one, Kyiv time in March
+
+
+def test_a_folder_is_not_a_file(tmp_path: Path) -> None:
+    result = _extract(str(tmp_path))
+    assert result.exit_code == 2
+    assert "it is a folder, not a file" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["extract", str(EXAMPLE), "--format", "xml"], ["extract"]])
+def test_usage_mistakes_are_one_line_too(args: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skytally.cli", *args], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_validate_refuses_markup_and_empty_files(tmp_path: Path) -> None:
+    markup = ROOT / "training_data" / "sources" / "wire_story.txt"
+    result = runner.invoke(app, ["data", "validate", str(markup)])
+    assert result.exit_code == 2 and "skytally data build" in result.stderr
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = runner.invoke(app, ["data", "validate", str(empty)])
+    assert result.exit_code == 2 and "holds no records" in result.stderr

@@ -152,6 +152,8 @@ def extract_many(
 ) -> Iterator[list[InterceptionEvent]]:
     """Events for each text, in order. `published` is one value for all texts
     or a sequence with one value per text."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(Errors.E008.format(type_name=type(texts).__name__))
     pipeline = nlp or load()
     if isinstance(published, (list, tuple)):
         published_values: Iterator[PublishedLike] = iter(published)

@@ -65,6 +65,8 @@ def read_text(source: str) -> str:
         name = "<stdin>"
     else:
         path = Path(source)
+        if path.is_dir():
+            raise InputError(Errors.E004.format(path=source, reason="it is a folder, not a file"))
         if not path.is_file():
             raise InputError(Errors.E004.format(path=source, reason="no such file"))
         raw = path.read_bytes()
@@ -179,7 +181,11 @@ def render_table(results: list[tuple[str, list[Any]]]) -> str:
                 "" if row["qualifier"] == "exact" else f" ({row['qualifier']})"
             )
             place = f"{row['place_code'] or '?'} {row['place_name']}" if e.place else ""
-            period = f"{row['period_start'][:16]} .. {row['period_end'][:16]}" if e.period else ""
+            period = (
+                f"{_short_time(row['period_start'])} .. {_short_time(row['period_end'])}"
+                if e.period
+                else ""
+            )
             table.add_row(
                 str(i),
                 count,
@@ -194,6 +200,11 @@ def render_table(results: list[tuple[str, list[Any]]]) -> str:
             )
         console.print(table)
     return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _short_time(value: str) -> str:
+    """ "2025-03-02T23:00:00+03:00" -> "2025-03-02 23:00+03:00": minutes, and the zone kept."""
+    return f"{value[:10]} {value[11:16]}{value[19:]}" if value else "?"
 
 
 @app.command()
@@ -252,9 +263,9 @@ def save_model(
     from .api import build_pipeline
 
     def run() -> None:
-        if output.exists() and any(output.iterdir()):
+        if output.exists() and (not output.is_dir() or any(output.iterdir())):
             raise InputError(
-                Errors.E004.format(path=output, reason="folder exists and is not empty")
+                Errors.E007.format(path=output, reason="it exists and is not an empty folder")
             )
         build_pipeline().to_disk(output)
 
@@ -291,6 +302,8 @@ def data_validate(
         typer.echo(problem, err=True)
     if problems:
         raise fail(f"{len(problems)} problem(s) in {count} record(s) under {path}")
+    if count == 0:
+        raise fail(f"{path} holds no records")
     typer.echo(f"{count} records under {path}: all valid")
 
 
@@ -579,7 +592,21 @@ def evaluate_command(
 
 
 def main() -> None:
-    app()
+    """Entry point: usage mistakes (an unknown option, a missing argument) get
+    the same one-line `error: ...` and exit code 2 as every other mistake."""
+    # typer ships its own copy of click; its UsageError is BadParameter's base
+    usage_error = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+    try:
+        code = app(standalone_mode=False)
+    except usage_error as error:
+        if type(error).__name__ == "NoArgsIsHelpError" and error.ctx is not None:
+            typer.echo(error.ctx.get_help())
+        else:
+            typer.echo(f"error: {error.format_message()}", err=True)
+        raise SystemExit(EXIT_USER_ERROR) from None
+    except typer.Abort:
+        raise SystemExit(130) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -93,7 +93,9 @@ def parse_line(line: str, where: str) -> ArticleRecord:
     try:
         payload = json.loads(line)
     except json.JSONDecodeError as error:
-        raise DataError(Errors.E010.format(where=where, reason=error.msg)) from None
+        raise DataError(
+            Errors.E010.format(where=where, reason=f"{error.msg} (column {error.colno})")
+        ) from None
     if not isinstance(payload, dict):
         raise DataError(Errors.E011.format(where=where, reason="a record must be a JSON object"))
     try:
@@ -136,6 +138,14 @@ def data_files(path: Path) -> list[Path]:
         return files
     if not path.exists():
         raise DataError(Errors.E004.format(path=path, reason="no such file or folder"))
+    if path.suffix == ".txt":
+        raise DataError(
+            Errors.E004.format(
+                path=path,
+                reason="this looks like skytally markup, not JSONL: compile it with "
+                "`skytally data build` (or check it with `python -m skytally.corpus`)",
+            )
+        )
     return [path]
 
 
