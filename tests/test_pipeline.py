@@ -232,3 +232,22 @@ def test_a_city_resolves_to_its_region_and_keeps_its_name(nlp) -> None:
         "city",
     )
     assert events[0].claimant is not None and events[0].claimant.name == "Alexander Drozdenko"
+
+
+def test_a_respectively_list_belongs_to_the_count_that_named_it_with_or_without_a_date(
+    nlp,
+) -> None:
+    text = (
+        "Over the past 24 hours, air defence systems shot down 112 fixed-wing drones, the "
+        "Russian Ministry of Defence said.\n\nBetween 20:00 and 23:30 Moscow time, more than 30 "
+        "UAVs were intercepted over the Belgorod, Kursk and Voronezh regions, with 15, 10 and 5 "
+        "respectively."
+    )
+    for published in (None, "2025-11-04"):
+        assert _summary(_events(nlp, text, published)) == [
+            (112, "destroyed", None, None),
+            (30, "destroyed", None, None),
+            (15, "destroyed", "RU-BEL", 1),
+            (10, "destroyed", "RU-KRS", 1),
+            (5, "destroyed", "RU-VOR", 1),
+        ]

@@ -245,6 +245,7 @@ class CountNode:
     context_claimant: Span | None = None
     outcome_from: CountNode | None = None  # "11 of 17 ... intercepted": the verb after the whole
     restates: CountNode | None = None  # "of the seven": a count already reported
+    list_total: bool = False  # "30 drones over A, B and C, with 15, 10 and 5 respectively"
     subset_cue: bool = False
     among_cue: bool = False
     continuation_cue: bool = False
@@ -828,6 +829,13 @@ class Linker:
                 for node, place in zip(listed, places, strict=True):
                     node.places = [place]
                     node.each = False
+                for total in (n for n in open_nodes if n not in listed):
+                    # the count that named the whole list totals the paired numbers
+                    total.places = []
+                    total.list_total = True
+                    for node in listed:
+                        if node.span.start > total.span.start and node.parent is None:
+                            self._attach(node, total)
                 return
         listed = without_total
         if len(listed) >= 2:
@@ -943,7 +951,7 @@ class Linker:
             recent = [
                 t for t in open_totals if node.sentence - t.sentence <= self.total_memory_sentences
             ]
-            joins = (
+            joins = not node.list_total and (
                 not placeless
                 or node.outcome is None
                 or node.continuation_cue
