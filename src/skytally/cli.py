@@ -10,7 +10,8 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -57,6 +58,25 @@ def guarded(action: Callable[[], T]) -> T:
         raise fail(str(error)) from None
     except (SkytallyError, TypeError, ValueError, OSError) as error:
         raise fail(str(error)) from None
+
+
+#: with more articles than this, `extract` and `annotate` show a progress bar
+PROGRESS_AFTER = 10
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[], None]]:
+    """A transient progress bar on stderr (stdout stays clean for pipes); yields
+    the function that advances it. Short jobs get no bar."""
+    if total <= PROGRESS_AFTER:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda: progress.advance(task)
 
 
 def read_text(source: str) -> str:
@@ -231,13 +251,12 @@ def extract(
     def run() -> str:
         texts = [(name, read_text(name)) for name in files]
         nlp = load(model)
-        results = list(
-            zip(
-                [name for name, _ in texts],
-                extract_many([t for _, t in texts], published=published, nlp=nlp),
-                strict=True,
-            )
-        )
+        results = []
+        with progress_bar(len(texts), "extracting") as advance:
+            found = extract_many([t for _, t in texts], published=published, nlp=nlp)
+            for (name, _), events in zip(texts, found, strict=True):
+                results.append((name, events))
+                advance()
         return render(results, output_format)
 
     sys.stdout.write(guarded(run))
@@ -393,10 +412,6 @@ def data_convert(
     )
 
 
-#: with more articles than this, `annotate` shows a progress bar
-PROGRESS_AFTER = 10
-
-
 @app.command()
 def annotate(
     inputs: Annotated[
@@ -425,9 +440,6 @@ def annotate(
     ] = None,
 ) -> None:
     """Pre-annotate articles with skytally's predictions, to correct in Label Studio or Prodigy."""
-    from collections.abc import Iterator
-    from contextlib import nullcontext
-
     from spacy.tokens import Doc
 
     from . import __version__
@@ -456,15 +468,7 @@ def annotate(
 
         tasks: list[dict[str, Any]] = []
         spans = relations = 0
-        progress: Any = None
-        if len(articles) > PROGRESS_AFTER:
-            from rich.console import Console
-            from rich.progress import Progress
-
-            # on stderr, so a pipe of stdout stays clean
-            progress = Progress(console=Console(stderr=True), transient=True)
-        with progress or nullcontext():
-            bar = progress.add_task("annotating", total=len(articles)) if progress else None
+        with progress_bar(len(articles), "annotating") as advance:
             for article, doc in zip(articles, nlp.pipe(docs()), strict=True):
                 record = prediction_record(doc, article)
                 events = doc._.events
@@ -472,8 +476,7 @@ def annotate(
                 tasks.append(prediction_task(record, target, f"skytally-{__version__}", score))
                 spans += len(record.spans)
                 relations += len(record.relations)
-                if progress is not None:
-                    progress.advance(bar)
+                advance()
         try:
             write_tasks(tasks, output, target)
         except OSError as error:
