@@ -72,7 +72,7 @@ class NumberMatch:
     qualifier: Qualifier
 
 
-_SMALL: dict[str, int] = {
+SMALL_NUMBERS: dict[str, int] = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -111,9 +111,9 @@ def _alt(words: list[str]) -> str:
     return "(?:" + "|".join(sorted(words, key=len, reverse=True)) + r")\b"
 
 
-_UNIT = _alt([w for w, v in _SMALL.items() if 1 <= v <= 9])
-_TEEN = _alt([w for w, v in _SMALL.items() if 10 <= v <= 19])
-_TENS = _alt([w for w, v in _SMALL.items() if v >= 20])
+_UNIT = _alt([w for w, v in SMALL_NUMBERS.items() if 1 <= v <= 9])
+_TEEN = _alt([w for w, v in SMALL_NUMBERS.items() if 10 <= v <= 19])
+_TENS = _alt([w for w, v in SMALL_NUMBERS.items() if v >= 20])
 _HY = r"(?:[-‑]|[ \t]+)"
 _SP = r"\s{1,3}"
 _B100 = rf"(?:{_TENS}(?:{_HY}{_UNIT})?|{_TEEN}|{_UNIT})"
@@ -198,7 +198,7 @@ _AFTER_ARTICLE = re.compile(
     r"\s{1,3}(?i:hundred|thousand|million|billion|dozen|couple|half|little|bit|minimum"
     r"|maximum|estimated)"
 )
-_FIRST_WORDS = frozenset(_SMALL) | {
+_FIRST_WORDS = frozenset(SMALL_NUMBERS) | {
     "a", "an", "half", "more", "over", "in", "upwards", "greater", "well", "just", "slightly",
     "far", "much", "many", "at", "no", "not", "up", "as", "fewer", "less", "approximately",
     "approx", "roughly", "about", "around", "some", "nearly", "almost", "close", "estimated",
@@ -274,8 +274,8 @@ def _words_value(text: str) -> int:
             current = 1
         elif token.isdigit():
             current += int(token)
-        elif token in _SMALL:
-            current += _SMALL[token]
+        elif token in SMALL_NUMBERS:
+            current += SMALL_NUMBERS[token]
         elif token == "hundred":
             current = (current or 1) * 100
         elif token in _SCALE:
@@ -570,7 +570,7 @@ _BOUND_ONLY = re.compile(
 )
 _LEADING_NOISE = re.compile(r"(?:the|a\s+total\s+of|total\s+of|all|just|only|another)\s+", re.I)
 _TAIL_OF_NUMBER = re.compile(r"\s+(?:out\s+)?of\s+(?:the\s+)?\S+", re.IGNORECASE)
-_NUMBERISH = re.compile(rf"\d|\b{_alt([*_SMALL, *_SCALE, 'dozen', 'half'])}", re.I)
+_NUMBERISH = re.compile(rf"\d|\b{_alt([*SMALL_NUMBERS, *_SCALE, 'dozen', 'half'])}", re.I)
 _ACCEPTED_UNITS = {"dimensionless": 1, "dozen": 12, "pair": 2}
 
 

@@ -33,6 +33,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from skytally.errors import Errors, InputError
+from skytally.numbers import SMALL_NUMBERS
 
 __all__ = [
     "KYIV",
@@ -165,19 +166,9 @@ _LATE = rf"late(?:{_S}on)?(?={_S}{_DATEISH})"
 _PART_OF = rf"(?:(?:on|in|during){_S})?the{_S}(?:morning|afternoon|evening){_S}of(?={_S}{_DATEISH})"
 _PART_BARE = rf"(?:(?:in|during){_S}the{_S}(?:morning|afternoon|evening)|during{_S}the{_S}day)\b"
 
+# the number words a look-back uses: "the past two days", "the last forty-eight hours"
 _NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: value for word, value in SMALL_NUMBERS.items() if 1 <= value <= 12},
     "twenty-four": 24,
     "forty-eight": 48,
     "seventy-two": 72,

@@ -49,6 +49,8 @@ from .format import (
     ArticleRecord,
     RelationRecord,
     SpanRecord,
+    iter_lines,
+    parse_object,
     read_records,
     write_jsonl,
 )
@@ -547,29 +549,21 @@ def imply_launched_totals(record: ArticleRecord, where: str) -> list[str]:
 # --------------------------------------------------------------------------- JSON helpers
 
 
+def _relation_items(container: dict[str, Any], where: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Each relation object of a task with its place, checking the shapes."""
+    relations = container.get("relations") or []
+    if not isinstance(relations, list):
+        raise _problem(where, "'relations' must be a list")
+    for index, rel in enumerate(relations):
+        rel_where = f"{where}: relations[{index}]"
+        if not isinstance(rel, dict):
+            raise _problem(rel_where, "a relation must be a JSON object")
+        yield rel, rel_where
+
+
 def _json_lines(path: Path) -> Iterator[tuple[str, Any]]:
     """(file:line, parsed object or DataError) for each non-blank line."""
-    try:
-        handle = path.open(encoding="utf-8-sig")
-    except OSError as error:
-        raise DataError(Errors.E004.format(path=path, reason=error.strerror)) from None
-    with handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{number}"
-                try:
-                    payload = json.loads(line)
-                except json.JSONDecodeError as error:
-                    yield where, DataError(Errors.E010.format(where=where, reason=error.msg))
-                    continue
-                if not isinstance(payload, dict):
-                    yield where, _problem(where, "a line must hold one JSON object")
-                    continue
-                yield where, payload
-        except UnicodeDecodeError as error:
-            raise DataError(Errors.E003.format(path=path, position=error.start)) from None
+    return iter_lines(path, parse_object)
 
 
 def _meta_fields(source: dict[str, Any], where: str, fallback_id: str) -> dict[str, Any]:
@@ -658,13 +652,7 @@ def _prodigy_draft(task: dict[str, Any], where: str, path: Path) -> Draft:
         key = f"{start}:{end}"
         draft.spans.append(RawSpan(key, start, end, span.get("label"), span_where))
         by_token_end.setdefault(span.get("token_end"), []).append(key)
-    relations = task.get("relations") or []
-    if not isinstance(relations, list):
-        raise _problem(where, "'relations' must be a list")
-    for index, rel in enumerate(relations):
-        rel_where = f"{where}: relations[{index}]"
-        if not isinstance(rel, dict):
-            raise _problem(rel_where, "a relation must be a JSON object")
+    for rel, rel_where in _relation_items(task, where):
         head = _prodigy_end(rel, "head", tokens, by_token_end, rel_where)
         child = _prodigy_end(rel, "child", tokens, by_token_end, rel_where)
         draft.relations.append(RawRelation(head, child, rel.get("label"), rel_where))
@@ -996,13 +984,7 @@ def _doccano_draft(item: dict[str, Any], where: str, path: Path) -> Draft:
                 f"{entity_where} (id {key})",
             )
         )
-    relations = item.get("relations") or []
-    if not isinstance(relations, list):
-        raise _problem(where, "'relations' must be a list")
-    for index, rel in enumerate(relations):
-        rel_where = f"{where}: relations[{index}]"
-        if not isinstance(rel, dict):
-            raise _problem(rel_where, "a relation must be a JSON object")
+    for rel, rel_where in _relation_items(item, where):
         draft.relations.append(
             RawRelation(str(rel.get("from_id")), str(rel.get("to_id")), rel.get("type"), rel_where)
         )

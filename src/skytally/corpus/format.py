@@ -8,14 +8,16 @@ See docs/annotation.md for the field-by-field description.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import DataError, Errors
 from ..schema import GoldEvent
+
+T = TypeVar("T")
 
 SPAN_LABELS: tuple[str, ...] = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
 
@@ -88,8 +90,8 @@ def _format_validation_error(error: ValidationError) -> str:
     return f"{location}: {first['msg']}"
 
 
-def parse_line(line: str, where: str) -> ArticleRecord:
-    """Parse one JSONL line; errors name `where` (file:line)."""
+def parse_object(line: str, where: str) -> dict[str, Any]:
+    """One JSON object from one line; errors name `where` (file:line)."""
     try:
         payload = json.loads(line)
     except json.JSONDecodeError as error:
@@ -97,22 +99,27 @@ def parse_line(line: str, where: str) -> ArticleRecord:
             Errors.E010.format(where=where, reason=f"{error.msg} (column {error.colno})")
         ) from None
     if not isinstance(payload, dict):
-        raise DataError(Errors.E011.format(where=where, reason="a record must be a JSON object"))
+        raise DataError(Errors.E011.format(where=where, reason="a line must hold one JSON object"))
+    return payload
+
+
+def parse_line(line: str, where: str) -> ArticleRecord:
+    """Parse one JSONL line into a record; errors name `where` (file:line)."""
     try:
-        return ArticleRecord.model_validate(payload)
+        return ArticleRecord.model_validate(parse_object(line, where))
     except ValidationError as error:
         raise DataError(
             Errors.E011.format(where=where, reason=_format_validation_error(error))
         ) from None
 
 
-def iter_jsonl(path: Path) -> Iterator[tuple[str, ArticleRecord | DataError]]:
-    """Yield (`file:line`, record or the error that line raised) for every non-blank line.
-
-    Errors are yielded rather than raised so a validator can report them all.
-    """
+def iter_lines(path: Path, parse: Callable[[str, str], T]) -> Iterator[tuple[str, T | DataError]]:
+    """Yield (`file:line`, what `parse` made of the line, or the error it raised)
+    for every non-blank line. Errors are yielded rather than raised so a
+    validator can report them all; a file that cannot be read at all raises."""
     try:
-        handle = path.open(encoding="utf-8")
+        # utf-8-sig: files saved by Windows tools start with a byte-order mark
+        handle = path.open(encoding="utf-8-sig")
     except OSError as error:
         raise DataError(Errors.E004.format(path=path, reason=error.strerror)) from None
     with handle:
@@ -122,11 +129,16 @@ def iter_jsonl(path: Path) -> Iterator[tuple[str, ArticleRecord | DataError]]:
                     continue
                 where = f"{path}:{number}"
                 try:
-                    yield where, parse_line(line, where)
+                    yield where, parse(line, where)
                 except DataError as error:
                     yield where, error
         except UnicodeDecodeError as error:
             raise DataError(Errors.E003.format(path=path, position=error.start)) from None
+
+
+def iter_jsonl(path: Path) -> Iterator[tuple[str, ArticleRecord | DataError]]:
+    """Every record of a JSONL file, with its `file:line`."""
+    return iter_lines(path, parse_line)
 
 
 def data_files(path: Path) -> list[Path]:
