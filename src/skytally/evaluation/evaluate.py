@@ -309,29 +309,31 @@ def score_runs(
         # an unmatched optional reading can explain a spurious prediction
         # ("wrong number" against a headline's count) without being a miss
         unmatched_gold = [e for g, e in enumerate(gold_events) if g not in paired_gold]
-        for g_index in match.missed:
-            event = gold_events[g_index]
-            errors.append(
+        sides = (
+            (
+                "missed",
+                [gold_events[i] for i in match.missed],
+                unmatched_predicted,
+                matched_predicted,
+            ),
+            (
+                "spurious",
+                [predicted_events[i] for i in match.spurious],
+                unmatched_gold,
+                matched_gold,
+            ),
+        )
+        for kind, events, unmatched_others, matched_others in sides:
+            errors.extend(
                 EventError(
-                    kind="missed",
-                    cause=_cause(event, unmatched_predicted, matched_predicted, "missed"),
+                    kind=kind,
+                    cause=_cause(event, unmatched_others, matched_others, kind),
                     article=record.id,
                     sentence=_sentence(record.text, event),
                     event=event.model_dump(mode="json"),
                     where=run.where,
                 )
-            )
-        for p_index in match.spurious:
-            event = predicted_events[p_index]
-            errors.append(
-                EventError(
-                    kind="spurious",
-                    cause=_cause(event, unmatched_gold, matched_gold, "spurious"),
-                    article=record.id,
-                    sentence=_sentence(record.text, event),
-                    event=event.model_dump(mode="json"),
-                    where=run.where,
-                )
+                for event in events
             )
         entity_pairs.append(
             (set(run.predicted_entities), {(s.start, s.end, s.label) for s in record.spans})
