@@ -6,6 +6,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import skytally
 from skytally.api import split_into_chunks
@@ -183,3 +185,74 @@ def test_bundled_model_matches_the_default_pipeline() -> None:
     assert bundled.pipe_names == built.pipe_names
     assert bundled.config["components"] == built.config["components"]
     assert skytally.extract(BULLETIN, nlp=bundled) == skytally.extract(BULLETIN, nlp=built)
+
+
+WORDS = [
+    "drones",
+    "destroyed",
+    "shot",
+    "down",
+    "over",
+    "the",
+    "Kursk",
+    "region",
+    "45",
+    "two",
+    "each",
+    "respectively",
+    "Moscow",
+    "overnight",
+    "23:00",
+    "between",
+    "and",
+    "of",
+    "them",
+    "including",
+    "launched",
+    "Iskander-M",
+    "missiles",
+    ",",
+    ".",
+    "\n",
+    "\n\n",
+    "—",
+    "a",
+    "another",
+    "both",
+    "more",
+    "than",
+    "up",
+    "to",
+    "Black",
+    "Sea",
+    "governor",
+    "said",
+    "(",
+    ")",
+    "%",
+    "1,200",
+]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=8)), max_size=60),
+    st.sampled_from([None, "2025-11-01", "2025-11-01T09:00:00+03:00"]),
+)
+def test_any_text_gives_well_formed_events(nlp, words: list[str], published: str | None) -> None:
+    """Whatever the text, extraction does not fail, and every event points at
+    its own evidence and at an existing total."""
+    text = " ".join(words)
+    events = skytally.extract(text, published=published, nlp=nlp)
+    for index, event in enumerate(events):
+        assert text[event.count.start : event.count.end] == event.count.text
+        for evidence in (event.weapon, event.place, event.heading_to, event.claimant):
+            assert evidence is None or text[evidence.start : evidence.end] == evidence.text
+        assert event.part_of is None or (
+            0 <= event.part_of < len(events) and event.part_of != index
+        )
+        assert 0.0 <= event.confidence <= 1.0
+        if event.period is not None and event.period.start and event.period.end:
+            assert event.period.start <= event.period.end
