@@ -38,6 +38,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"struck\s+(?:their|its)\s+targets?",
         r"hit\s+(?:their|its)\s+targets?",
         r"hit",
+        r"hitting",
         r"struck",
         r"impacts?",
     ),
@@ -52,6 +53,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"fires",
         r"firing",
         r"fired",
+        r"tried\s+to\s+attack",
         r"used",
         r"sent",
         r"dropp(?:ed|ing)",
@@ -82,6 +84,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"neutrali[sz]ing",
         r"eliminated",
         r"repelled",
+        r"repelling",
         r"repulsed",
         r"knocked\s+out",
     ),
@@ -106,7 +109,17 @@ def outcome_of_match(match: re.Match[str]) -> Outcome:
 
 # Words whose pattern needs the following context ("attacked ... with"):
 # their reading when the phrase stands alone.
-_ISOLATED = {"attacked": Outcome.LAUNCHED, "attacking": Outcome.LAUNCHED}
+# Words too common to search for in running text, but clear as an annotated
+# outcome span ("brought them [down]", "[released] twelve glide bombs").
+_ISOLATED = {
+    "attacked": Outcome.LAUNCHED,
+    "attacking": Outcome.LAUNCHED,
+    "released": Outcome.LAUNCHED,
+    "drops": Outcome.LAUNCHED,
+    "drop": Outcome.LAUNCHED,
+    "targeted": Outcome.LAUNCHED,
+    "down": Outcome.DESTROYED,
+}
 
 
 def outcome_of_phrase(phrase: str) -> Outcome | None:
