@@ -811,38 +811,60 @@ class Linker:
         ents: list[Span],
         values: dict[str, Any],
     ) -> None:
-        if "respectively" not in sent.text.lower():
+        """"over the Kaluga, Tver and Yaroslavl regions, with eleven, nine and
+        five respectively": the numbers right before the word pair, in order,
+        with the list of places of the same length nearest to them. A list that
+        does not fit gives no per-place reading."""
+        marker = next((t.i for t in sent if t.lower_ == "respectively"), None)
+        if marker is None:
+            return
+        before = [n for n in sent_nodes if n.span.end <= marker]
+        if not before:
+            return
+        run = [before[-1]]
+        for node in reversed(before[:-1]):
+            gap = [t.lower_ for t in doc[node.span.end : run[0].span.start] if not t.is_space]
+            if not gap or not all(word in {",", "and"} for word in gap):
+                break
+            run.insert(0, node)
+        if len(run) < 2:
             return
         places = [
             e
             for e in ents
             if e.label_ == "PLACE"
-            and self._place_role(doc, e) not in ("launch", "dateline")
+            and self._place_role(doc, e) not in ("launch", "dateline", "heading")
             and self._code(e, values) not in COUNTRY_CODES
         ]
-        open_nodes = [n for n in sent_nodes if n.parent is None or n.parent.sentence != n.sentence]
-        # "17 drones over Tula, Kaluga and Oryol, with ten, four and three
-        # respectively": the count that took the whole list is the total
-        without_total = [n for n in open_nodes if len(n.places) <= 1]
-        for listed in (without_total, open_nodes):
-            if len(listed) >= 2 and len(listed) == len(places):
-                for node, place in zip(listed, places, strict=True):
-                    node.places = [place]
-                    node.each = False
-                for total in (n for n in open_nodes if n not in listed):
-                    # the count that named the whole list totals the paired numbers
-                    total.places = []
-                    total.list_total = True
-                    for node in listed:
-                        if node.span.start > total.span.start and node.parent is None:
-                            self._attach(node, total)
-                return
-        listed = without_total
-        if len(listed) >= 2:
-            for node in listed:
+        groups: list[list[Span]] = []
+        index = 0
+        while index < len(places):
+            groups.append(self._coordinated(doc, places, index))
+            index += len(groups[-1])
+        fitting = [g for g in groups if len(g) == len(run)]
+        if not fitting:
+            for node in run:
                 node.places = []
                 node.unpairable = True
                 node.confidence = min(node.confidence, 0.3)
+            return
+        group = min(
+            fitting,
+            key=lambda g: min(abs(g[0].start - run[-1].span.end), abs(run[0].span.start - g[-1].end)),
+        )
+        for node, place in zip(run, group, strict=True):
+            node.places = [place]
+            node.each = False
+        starts = {p.start for p in group}
+        for total in sent_nodes:
+            if total in run or not {p.start for p in total.places} & starts:
+                continue
+            # the count that named the whole list totals the paired numbers
+            total.places = []
+            total.list_total = True
+            for node in run:
+                if node.span.start > total.span.start and node.parent is None:
+                    self._attach(node, total)
 
     # ------------------------------------------------------ time, claimant
     def _link_time(self, node: CountNode, ents: list[Span]) -> None:
