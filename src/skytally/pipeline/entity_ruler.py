@@ -246,6 +246,48 @@ FOLLOW_WORDS = frozenset(
     }
 )
 ANOTHER_WORDS = frozenset({"more", "further", "additional", "other"})
+DETERMINER_BREAKS = frozenset(
+    {
+        "of",
+        "and",
+        "or",
+        "by",
+        "from",
+        "with",
+        "on",
+        "at",
+        "in",
+        "for",
+        "to",
+        "against",
+        "attack",
+        "attacks",
+        "raid",
+        "strike",
+        "strikes",
+        "wave",
+        "swarm",
+        "group",
+        "launch",
+    }
+)
+# "wounding three", "killed two": people, not weapons
+CASUALTY_WORDS = frozenset(
+    {
+        "wounding",
+        "injuring",
+        "killing",
+        "wounded",
+        "injured",
+        "killed",
+        "hurt",
+        "evacuated",
+        "hospitalised",
+        "hospitalized",
+        "rescued",
+        "leaving",
+    }
+)
 BRIDGE_STOP = frozenset(
     {
         "and",
@@ -463,6 +505,8 @@ class EntityRuler:
                 continue
             if self._one_of_the_most(doc, span) or self._pronoun_one(doc, span):
                 continue
+            if span.start > 0 and doc[span.start - 1].lower_ in CASUALTY_WORDS:
+                continue
             if self._launch_platform(doc, span, label_at):
                 continue
             if self._counts_weapons(doc, span, label_at, sent):
@@ -583,9 +627,9 @@ class EntityRuler:
             if (
                 token.like_num
                 or (token.is_punct and token.text != "-")
-                or token.lower_ in ("of", "and", "or")
+                or token.lower_ in DETERMINER_BREAKS
             ):
-                return False
+                return False  # "an attack by Ukrainian drones" counts an attack, not drones
             position += 1
         return False
 

@@ -217,6 +217,7 @@ ADVERBS = frozenset(
         "each",
     }
 )
+PLACE_CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ";"})
 CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
 # "more than 60 drones, with the largest number over the Voronezh region":
 # the place belongs to an unnamed part of the count, not to the count
@@ -341,16 +342,19 @@ class Linker:
             return
         right, left = self._outcome_candidates(node, sent_nodes, ents)
         if not right and node.outcome_from is not None:
-            right, _ = self._outcome_candidates(node.outcome_from, sent_nodes, ents)
-            if right:
-                node.outcome_span = right[0]
-                node.outcome = self._outcome_value(doc, right[0])
+            # "destroyed 44 of the 61 drones launched overnight": the verb before
+            # the part; else the verb after the whole ("11 of 17 ... were intercepted"),
+            # but never the launch that describes the whole
+            whole_right, _ = self._outcome_candidates(node.outcome_from, sent_nodes, ents)
+            after = [o for o in whole_right if self._outcome_value(doc, o) != "launched"]
+            adjacent = [o for o in left if self._adjacent_left(doc, o, node.span)]
+            chosen = adjacent[-1] if adjacent else (after[0] if after else None)
+            if chosen is not None:
+                node.outcome_span = chosen
+                node.outcome = self._outcome_value(doc, chosen)
                 return
         chosen: Span | None = None
-        adjacent_left = bool(left) and all(
-            t.lower_ in BOUND_WORDS or (t.is_punct and t.text not in {",", ";", ".", ":"})
-            for t in doc[left[-1].end : node.span.start]
-        )
+        adjacent_left = bool(left) and self._adjacent_left(doc, left[-1], node.span)
         if (
             right
             and self._attached_right(doc, node.span, right[0])
@@ -478,6 +482,13 @@ class Linker:
             return False  # "94 drones, 30 of them over Crimea" is not a list
         return bool(between) and all(word in COORDINATORS for word in between)
 
+    def _adjacent_left(self, doc: Doc, outcome: Span, count: Span) -> bool:
+        """ "destroyed 40 UAVs", "shot down more than 30": the verb governs the number."""
+        return all(
+            t.lower_ in BOUND_WORDS or (t.is_punct and t.text not in {",", ";", ".", ":"})
+            for t in doc[outcome.end : count.start]
+        )
+
     def _passive(self, doc: Doc, outcome: Span) -> bool:
         return outcome.start > 0 and doc[outcome.start - 1].lower_ in AUXILIARY
 
@@ -508,6 +519,15 @@ class Linker:
         """ "11 of 17 missiles were intercepted": 11 is part of 17, and 17 is
         what was launched even though no word says so. In "four of the seven
         missiles", "the seven" points back at a count already reported."""
+        for whole, part in itertools.pairwise(sent_nodes):
+            between = [t.text for t in doc[whole.span.end : part.span.start] if not t.is_space]
+            if between == ["("] and part.value <= whole.value:
+                # an air force table line, "Shahed: 46 (39 shot down)", "– 18 (12)":
+                # launched, and in brackets how many of them were brought down
+                self._attach(part, whole)
+                whole.outcome = "launched"
+                if not self._bracket_outcome(doc, part):
+                    part.outcome = "destroyed"
         for part, whole in itertools.pairwise(sent_nodes):
             between = [t.lower_ for t in doc[part.span.end : whole.span.start]]
             if between not in (["of"], ["out", "of"], ["of", "the"]) or part.value > whole.value:
@@ -531,6 +551,15 @@ class Linker:
                 continue
             self._attach(part, whole)
             whole.outcome = "launched"
+
+    def _bracket_outcome(self, doc: Doc, count: CountNode) -> bool:
+        """Whether an outcome word follows the count inside its brackets."""
+        for token in doc[count.span.end : min(count.span.end + 6, len(doc))]:
+            if token.text == ")":
+                return False
+            if token.ent_type_ == "OUTCOME":
+                return True
+        return False
 
     # ------------------------------------------------------------ weapons
     def _link_weapon(
@@ -570,6 +599,12 @@ class Linker:
             default=self.sents.end(span),
         )
         window_end = min(next_count, span.end + self.max_place_distance)
+        # "120 drones were shot down, while the missiles hit targets in the
+        # Dnipropetrovsk region": another clause, another subject
+        for token in doc[span.end : window_end]:
+            if token.lower_ in PLACE_CLAUSE_BREAKS:
+                window_end = token.i
+                break
         # a whole country ("launched at Ukraine", "over Russia") is never an event's place
         places = [
             e
@@ -657,7 +692,7 @@ class Linker:
         after = [t for t in doc[group[-1].end : next_count] if not t.is_space]
         before = [t.text for t in doc[count.end : group[0].start]]
         return (
-            len(after) <= 1 and all(t.is_punct for t in after) and ("," in before or ";" in before)
+            len(after) <= 2 and all(t.is_punct for t in after) and ("," in before or ";" in before)
         )
 
     def _generic_place_after(
@@ -811,7 +846,7 @@ class Linker:
         ents: list[Span],
         values: dict[str, Any],
     ) -> None:
-        """"over the Kaluga, Tver and Yaroslavl regions, with eleven, nine and
+        """ "over the Kaluga, Tver and Yaroslavl regions, with eleven, nine and
         five respectively": the numbers right before the word pair, in order,
         with the list of places of the same length nearest to them. A list that
         does not fit gives no per-place reading."""
@@ -850,7 +885,9 @@ class Linker:
             return
         group = min(
             fitting,
-            key=lambda g: min(abs(g[0].start - run[-1].span.end), abs(run[0].span.start - g[-1].end)),
+            key=lambda g: min(
+                abs(g[0].start - run[-1].span.end), abs(run[0].span.start - g[-1].end)
+            ),
         )
         for node, place in zip(run, group, strict=True):
             node.places = [place]
@@ -920,7 +957,7 @@ class Linker:
             t.lower_ for t in doc[max(self.sents.start(span), span.start - 3) : span.start]
         )
         node.subset_cue = any(after[: len(cue)] == cue for cue in SUBSET_CUES) or (
-            "including" in before[-2:]
+            bool({"including", "incl.", "incl", "among"} & set(before[-2:]))
             or before[-2:] in (("of", "these"), ("of", "them"))
             or before[-3:-1] in (("of", "these"), ("of", "them"), ("of", "which"))
         )
