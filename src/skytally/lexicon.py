@@ -22,7 +22,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"(?:went\s+)?missing\s+from\s+(?:the\s+)?radars?",
         r"disappeared\s+from\s+(?:the\s+)?radars?",
         r"lost",
-        r"suppressed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
+        r"suppres+ed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
         r"jammed",
         r"(?:neutrali[sz]ed|downed|brought\s+down)\s+by\s+(?:electronic\s+warfare|EW)",
         r"(?:electronic\s+warfare|EW)\s+(?:means|systems)?",
@@ -64,6 +64,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"shot\s+down",
         r"shooting\s+down",
         r"shoots?\s+down",
+        r"shoote?d\s+down",  # "was shooted down": machine-translated copy
         r"(?:taken|took|takes|taking)\s+down",
         r"sunk",
         r"sank",
@@ -182,7 +183,7 @@ CLAIMANT_PATTERN = re.compile(
     r"(?P<ministry>(?:[Tt]he\s+)?(?:(?:Russian|Ukrainian|Russia's|Ukraine's|Russia’s|Ukraine’s)\s+)?"
     r"(?:Ministry\s+of\s+Defen[cs]e(?:\s+of\s+(?:the\s+Russian\s+Federation|Russia|Ukraine))?"
     r"|[Dd]efen[cs]e\s+[Mm]inistry|MoD|MOD))"
-    r"|(?P<airforce>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?"
+    r"|(?P<airforce>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s|[A-Z][a-z]+(?:'s|’s))\s+)?"
     r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+(?:the\s+Armed\s+Forces\s+of\s+)?Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed))))"
     r"|(?P<staff>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
     r"|(?P<administration>(?:[Tt]he\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
@@ -244,6 +245,10 @@ def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:
             return ClaimantInfo("Ukrainian Ministry of Defence", "UA")
         return ClaimantInfo("Russian Ministry of Defence", "RU")
     if kind == "airforce":
+        foreign = re.match(r"(?:the\s+)?([A-Z][a-z]+)(?:'s|’s)\s", text.strip())
+        if foreign and foreign.group(1) != "Ukraine":
+            # "Belarus's air force", "Poland's Air Force": not Ukraine's
+            return ClaimantInfo(f"{foreign.group(1)} Air Force", None)
         return ClaimantInfo("Ukrainian Air Force", "UA")
     if kind == "staff":
         return ClaimantInfo("General Staff of the Armed Forces of Ukraine", "UA")

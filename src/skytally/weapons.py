@@ -171,7 +171,7 @@ _KIND = rf"(?:{_trie(_KIND_WORDS)}|{_TYPE_WORD})"
 _MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
 
 _GENERIC_HEADS = [
-    r"drones?", r"UAVs?", r"UASs?", r"quadcopters?", r"multicopters?", r"hexacopters?",
+    r"drones?", r"drons?", r"UAVs?", r"UASs?", r"quadcopters?", r"multicopters?", r"hexacopters?",
     r"octocopters?", r"copters?", r"FPVs?", r"vehicles?", r"aircraft", r"munitions?",
     r"missiles?", r"rockets?", r"projectiles?", r"bombs?", r"planes?", r"airplanes?",
     r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
@@ -225,7 +225,8 @@ _TRAILING_NAME = re.compile(rf"{_SEP}({_NAMED_HEAD_UNIT})(?!\w|[-‑]\w)")
 _TOKEN = re.compile(r"\w+")
 _HEAD_AT = re.compile(_HEAD, re.IGNORECASE)
 _GENERIC_HEAD_FIRST = frozenset({
-    "drone", "drones", "uav", "uavs", "uas", "uass", "quadcopter", "quadcopters", "multicopter",
+    "drone", "drones", "dron", "drons",
+    "uav", "uavs", "uas", "uass", "quadcopter", "quadcopters", "multicopter",
     "multicopters", "hexacopter", "hexacopters", "octocopter", "octocopters", "copter",
     "copters", "fpv", "fpvs", "vehicle", "vehicles", "aircraft", "munition", "munitions",
     "missile", "missiles", "rocket", "rockets", "projectile", "projectiles", "bomb", "bombs",
@@ -349,7 +350,7 @@ _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
     for pattern, category in (
         (r"usvs?|uuvs?|boats?|vessels?|magura.*|bab(?:y|ies)", WeaponCategory.NAVAL_DRONE),
         (
-            r".*drones?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
+            r".*drones?|drons?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
             r"|shahed.*|geran.*|gerberas?|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*"
             r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?|gyurzas?|yaga|decoys?"
             r"|(?:drone[-‑])?imitators?",
