@@ -168,6 +168,57 @@ def _summary(events) -> list[tuple]:
             "Two people were injured and three houses were damaged by falling debris.",
             [],
         ),
+        (
+            "27 drones were destroyed overnight over the Kaluga, Tver and Yaroslavl regions, with "
+            "eleven, nine and five respectively, and one each over the Novgorod and Pskov regions.",
+            [
+                (27, "destroyed", None, None),
+                (11, "destroyed", "RU-KLU", 0),
+                (9, "destroyed", "RU-TVE", 0),
+                (5, "destroyed", "RU-YAR", 0),
+                (1, "destroyed", "RU-NGR", 0),
+                (1, "destroyed", "RU-PSK", 0),
+            ],
+        ),
+        (
+            "Eleven, nine and five were downed over the Kaluga, Tver and Yaroslavl regions "
+            "respectively.",
+            [
+                (11, "destroyed", "RU-KLU", None),
+                (9, "destroyed", "RU-TVE", None),
+                (5, "destroyed", "RU-YAR", None),
+            ],
+        ),
+        (
+            # an air force table: launched, and in brackets how many were shot down
+            "Shahed: 46 (39 shot down)\nKh-101: 5 (5 shot down)",
+            [
+                (46, "launched", None, None),
+                (39, "destroyed", None, 0),
+                (5, "launched", None, None),
+                (5, "destroyed", None, 2),
+            ],
+        ),
+        (
+            "Air defences destroyed 44 of the 61 Shahed-type drones launched overnight.",
+            [(44, "destroyed", None, 1), (61, "launched", None, None)],
+        ),
+        (
+            "Air defence repelled an attack by Ukrainian drones over the Bryansk region.",
+            [],
+        ),
+        (
+            "A drone struck a car in Belgorod, wounding three.",
+            [(1, "hit", "RU-BEL", None)],
+        ),
+        (
+            "120 drones were shot down, while the missiles hit targets in the Dnipropetrovsk region.",
+            [(120, "destroyed", None, None)],
+        ),
+        (
+            "Air defence forces have shooted down 31 drons over the Kursk region.",
+            [(31, "destroyed", "RU-KRS", None)],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:
