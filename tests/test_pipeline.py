@@ -212,7 +212,8 @@ def _summary(events) -> list[tuple]:
             [(1, "hit", "RU-BEL", None)],
         ),
         (
-            "120 drones were shot down, while the missiles hit targets in the Dnipropetrovsk region.",
+            "120 drones were shot down, while the missiles hit targets in the "
+            "Dnipropetrovsk region.",
             [(120, "destroyed", None, None)],
         ),
         (
