@@ -123,10 +123,13 @@ def test_chunks_cover_the_text_and_cut_at_paragraphs() -> None:
 
 
 def _long_article(paragraph_count: int) -> str:
-    # distinct claims: the same claim repeated would rightly be reported once
+    # distinct claims within any chunk (the same claim repeated in one text would
+    # rightly be reported once); values stay below 1900, where a bare four-digit
+    # number reads as a year
     return "".join(
-        f"Overnight, air defences destroyed {20 + i} drones: {12 + i} over the Kursk region and 8 "
-        "over the Bryansk region, the ministry said.\n\nOne person was injured.\n\n"
+        f"Overnight, air defences destroyed {20 + i % 1800} drones: {12 + i % 1800} over the "
+        "Kursk region and 8 over the Bryansk region, the ministry said.\n\n"
+        "One person was injured.\n\n"
         for i in range(paragraph_count)
     )
 
