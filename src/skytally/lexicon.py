@@ -31,17 +31,6 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"did\s+not\s+reach\s+(?:their|its)\s+targets?",
         r"failed\s+to\s+reach\s+(?:their|its)\s+targets?",
     ),
-    Outcome.HIT: (
-        r"hits?\s+(?:were|was)\s+recorded",
-        r"hits",
-        r"reached\s+(?:their|its)\s+targets?",
-        r"struck\s+(?:their|its)\s+targets?",
-        r"hit\s+(?:their|its)\s+targets?",
-        r"hit",
-        r"hitting",
-        r"struck",
-        r"impacts?",
-    ),
     Outcome.LAUNCHED: (
         # only the verb is the trigger: a place may sit between it and "with"
         r"attacked(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
@@ -54,9 +43,21 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"firing",
         r"fired",
         r"tried\s+to\s+attack",
+        r"attacked",  # "five UAVs attacked the Lipetsk region"
         r"used",
         r"sent",
         r"dropp(?:ed|ing)",
+    ),
+    Outcome.HIT: (
+        r"hits?\s+(?:were|was)\s+recorded",
+        r"hits",
+        r"reached\s+(?:their|its)\s+targets?",
+        r"struck\s+(?:their|its)\s+targets?",
+        r"hit\s+(?:their|its)\s+targets?",
+        r"hit",
+        r"hitting",
+        r"struck",
+        r"impacts?",
     ),
     Outcome.DESTROYED: (
         r"intercepted\s+and\s+destroyed",

@@ -240,6 +240,8 @@ FOLLOW_WORDS = frozenset(
         "today",
         "yesterday",
         "tonight",
+        "targets",
+        "objects",
         "—",
         "–",
         "-",
@@ -333,7 +335,8 @@ SIGHTING = re.compile(
     r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I
 )
 DISTRACTOR_CONTEXT = re.compile(
-    r"\b(?:produc\w*|manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
+    r"\b(?:produc(?:e|es|ed|ing)\b|production\s+(?:of|capacity|rate|target|line)|"
+    r"manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
     r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"

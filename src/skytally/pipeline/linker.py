@@ -218,6 +218,9 @@ ADVERBS = frozenset(
     }
 )
 PLACE_CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ";"})
+LIST_JOINERS = frozenset(
+    {",", "and", "or", "the", "as", "well", "&", "region", "regions", "waters", "of", "over"}
+)
 CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
 # "more than 60 drones, with the largest number over the Voronezh region":
 # the place belongs to an unnamed part of the count, not to the count
@@ -377,7 +380,7 @@ class Linker:
         preceding = [n.span.end for n in sent_nodes if n.span.end <= span.start]
         right_limit = min([*following, span.end + self.max_outcome_distance])
         left_limit = max([*preceding, span.start - self.max_outcome_distance])
-        outcomes = [e for e in ents if e.label_ == "OUTCOME"]
+        outcomes = [e for e in ents if e.label_ == "OUTCOME" and not self._describes_weapon(e)]
         right = [e for e in outcomes if span.end <= e.start < right_limit]
         left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
         return right, left
@@ -481,6 +484,16 @@ class Linker:
         if conjunction_needed and not {"and", "plus", "well"} & set(between):
             return False  # "94 drones, 30 of them over Crimea" is not a list
         return bool(between) and all(word in COORDINATORS for word in between)
+
+    def _describes_weapon(self, outcome: Span) -> bool:
+        """ "seven Shahed drones launched by Russia overnight were destroyed": the
+        participle with its agent describes the drones; the claim is the verb after."""
+        doc = outcome.doc
+        return (
+            outcome.text.lower() in ("launched", "fired", "sent")
+            and outcome.end < len(doc)
+            and doc[outcome.end].lower_ == "by"
+        )
 
     def _adjacent_left(self, doc: Doc, outcome: Span, count: Span) -> bool:
         """ "destroyed 40 UAVs", "shot down more than 30": the verb governs the number."""
@@ -666,6 +679,8 @@ class Linker:
             and e.start not in consumed
             and self._place_role(doc, e) not in ("launch", "heading", "dateline")
             and self._code(e, values) not in COUNTRY_CODES
+            # "fire at Ust-Luga port, Russia claims 95 drones shot down"
+            and not {t.lower_ for t in doc[e.end : span.start]} & REPORTING_VERBS
         ]
         if before:
             chosen = before[-1]
@@ -752,19 +767,11 @@ class Linker:
         for following in places[index + 1 :]:
             between = [t for t in doc[group[-1].end : following.start] if not t.is_space]
             words = {t.lower_ for t in between}
-            if not between or not words <= {
-                ",",
-                "and",
-                "or",
-                "the",
-                "as",
-                "well",
-                "&",
-                "region",
-                "regions",
-            }:
+            if not between or not words <= LIST_JOINERS:
                 break
-            if self._subject_of_count(doc, following):
+            if self._place_role(doc, group[0]) != "subject" and self._subject_of_count(
+                doc, following
+            ):
                 break  # "..., and the Moscow region saw 17 drones intercepted"
             group.append(following)
         return group
