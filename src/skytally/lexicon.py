@@ -52,6 +52,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"hits?\s+(?:were|was)\s+recorded",
         r"hits",
         r"reached\s+(?:their|its)\s+targets?",
+        r"reached(?=\s+(?:the|an?)\s)",  # "had reached the oil refinery"
         r"struck\s+(?:their|its)\s+targets?",
         r"hit\s+(?:their|its)\s+targets?",
         r"hit",

@@ -644,7 +644,31 @@ class EntityRuler:
         for span in spans:
             if span.label_ in ("COUNT", "WEAPON"):
                 keep_sentences.add(sentences.start(span))
-        return [s for s in spans if s.label_ != "OUTCOME" or sentences.start(s) in keep_sentences]
+        return [
+            s
+            for s in spans
+            if s.label_ != "OUTCOME"
+            or (
+                sentences.start(s) in keep_sentences
+                and not self._launches_something_else(doc, s, spans)
+            )
+        ]
+
+    def _launches_something_else(self, doc: Doc, outcome: Span, spans: list[Span]) -> bool:
+        """ "launched an incursion", "launched a counteroffensive": not a weapon."""
+        if outcome.text.lower() not in ("launched", "launch", "launches", "launching"):
+            return False
+        end = min(outcome.end + 3, len(doc))
+        following = doc[outcome.end : end]
+        weapons_or_counts = any(
+            s.label_ in ("WEAPON", "COUNT") and outcome.end <= s.start < end for s in spans
+        )
+        return (
+            len(following) >= 2
+            and following[0].lower_ in ("a", "an", "the", "its")
+            and not weapons_or_counts
+            and not any(t.like_num for t in following)
+        )
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
         return score_entities(examples, **kwargs)

@@ -221,6 +221,7 @@ PLACE_CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ";"})
 LIST_JOINERS = frozenset(
     {",", "and", "or", "the", "as", "well", "&", "region", "regions", "waters", "of", "over"}
 )
+PASSIVE_AUXILIARY = frozenset({"were", "was", "been", "be", "being", "are", "is", "got"})
 CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
 # "more than 60 drones, with the largest number over the Voronezh region":
 # the place belongs to an unnamed part of the count, not to the count
@@ -380,7 +381,14 @@ class Linker:
         preceding = [n.span.end for n in sent_nodes if n.span.end <= span.start]
         right_limit = min([*following, span.end + self.max_outcome_distance])
         left_limit = max([*preceding, span.start - self.max_outcome_distance])
-        outcomes = [e for e in ents if e.label_ == "OUTCOME" and not self._describes_weapon(e)]
+        outcomes = [e for e in ents if e.label_ == "OUTCOME"]
+        # "seven drones launched by Russia overnight were destroyed": the participle
+        # describes the drones when another outcome word follows it
+        outcomes = [
+            e
+            for e in outcomes
+            if not (self._describes_weapon(e) and any(o.start > e.end for o in outcomes))
+        ]
         right = [e for e in outcomes if span.end <= e.start < right_limit]
         left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
         return right, left
@@ -503,7 +511,8 @@ class Linker:
         )
 
     def _passive(self, doc: Doc, outcome: Span) -> bool:
-        return outcome.start > 0 and doc[outcome.start - 1].lower_ in AUXILIARY
+        """ "were shot down", not "had taken out"."""
+        return outcome.start > 0 and doc[outcome.start - 1].lower_ in PASSIVE_AUXILIARY
 
     def _attached_right(self, doc: Doc, count: Span, outcome: Span) -> bool:
         """True when the outcome word is this count's own verb: "57 were shot
@@ -511,6 +520,9 @@ class Linker:
         between = doc[count.end : outcome.start]
         if len(between) == 0:
             return True
+        if {t.lower_ for t in between} & CLAUSE_MARKERS:
+            # "launched 138 drones ... and that air defences had taken out 113"
+            return False
         words = [t for t in between if not t.is_quote and t.lower_ not in ADVERBS]
         if words and words[-1].lower_ in AUXILIARY:
             return True  # "were also shot down", "had reportedly been downed"
