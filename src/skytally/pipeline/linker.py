@@ -553,6 +553,7 @@ class Linker:
                 whole.outcome = "launched"
                 if not self._bracket_outcome(doc, part):
                     part.outcome = "destroyed"
+        self._link_of_the_whole(doc, sent_nodes)
         for part, whole in itertools.pairwise(sent_nodes):
             between = [t.lower_ for t in doc[part.span.end : whole.span.start]]
             if between not in (["of"], ["out", "of"], ["of", "the"]) or part.value > whole.value:
@@ -576,6 +577,27 @@ class Linker:
                 continue
             self._attach(part, whole)
             whole.outcome = "launched"
+
+    def _link_of_the_whole(self, doc: Doc, sent_nodes: list[CountNode]) -> None:
+        """ "Of the four Kinzhal missiles, two were shot down": the sentence opens
+        with the whole; the counts after it are its parts."""
+        if not sent_nodes:
+            return
+        whole = sent_nodes[0]
+        start = self.sents.start(whole.span)
+        opening = [t.lower_ for t in doc[start : whole.span.start]]
+        if opening not in (["of"], ["of", "the"], ["of", "these"], ["of", "those"]):
+            return
+        comma = next(
+            (t.i for t in doc[whole.span.end : self.sents.end(whole.span)] if t.text == ","), None
+        )
+        if comma is None:
+            return
+        if not any(t.ent_type_ == "OUTCOME" for t in doc[whole.span.end : comma]):
+            whole.outcome = "launched"
+        for part in sent_nodes[1:]:
+            if part.span.start > comma and part.parent is None and part.value <= whole.value:
+                self._attach(part, whole)
 
     def _bracket_outcome(self, doc: Doc, count: CountNode) -> bool:
         """Whether an outcome word follows the count inside its brackets."""
