@@ -220,6 +220,22 @@ def _summary(events) -> list[tuple]:
             "Air defence forces have shooted down 31 drons over the Kursk region.",
             [(31, "destroyed", "RU-KRS", None)],
         ),
+        (
+            "Since January, Russian air defences have destroyed more than 3,600 Ukrainian drones.",
+            [],
+        ),
+        (
+            "Hits were recorded at eight locations, and wreckage fell at 33 more.",
+            [],
+        ),
+        (
+            "Debris from a downed drone damaged a house in the Glushkovsky district.",
+            [],
+        ),
+        (
+            "Of the four Kinzhal missiles, two were shot down.",
+            [(4, "launched", None, None), (2, "destroyed", None, 0)],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:

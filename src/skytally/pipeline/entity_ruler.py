@@ -330,6 +330,14 @@ DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
 )
 LIST_MEMORY = 3
+SITE_WORDS = frozenset(
+    {"more", "locations", "sites", "places", "points", "facilities", "addresses", "objects"}
+)
+DEBRIS_WORDS = frozenset({"debris", "fragments", "wreckage", "remains", "parts"})
+CASUALTY_CONTEXT = re.compile(
+    r"\b(?:people|injured|killed|wounded|died|dead|hospital|residents|children|civilians)\b",
+    re.IGNORECASE,
+)
 # drones seen, not claimed: "two more drones were spotted over the district"
 SIGHTING = re.compile(
     r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I
@@ -337,7 +345,9 @@ SIGHTING = re.compile(
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc(?:e|es|ed|ing)\b|production\s+(?:of|capacity|rate|target|line)|"
     r"manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
-    r"capacity|(?:per|each)\s+night|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
+    r"capacity|(?:per|each)\s+night|\ba\s+day\b(?!\s+(?:earlier|later|after|before))|"
+    r"since\s+(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
     r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"(?:throughout|during|over|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
@@ -468,7 +478,10 @@ class EntityRuler:
             if DISTRACTOR_CONTEXT.search(sent.text):
                 continue
             allowed = has_outcome or (
-                since_count <= LIST_MEMORY and has_anchor and not SIGHTING.search(sent.text)
+                since_count <= LIST_MEMORY
+                and has_anchor
+                and not SIGHTING.search(sent.text)
+                and not CASUALTY_CONTEXT.search(sent.text)
             )
             in_sentence: list[Candidate] = []
             if allowed:
@@ -510,6 +523,8 @@ class EntityRuler:
                 continue
             if span.start > 0 and doc[span.start - 1].lower_ in CASUALTY_WORDS:
                 continue
+            if self._not_weapons(doc, span):
+                continue
             if self._launch_platform(doc, span, label_at):
                 continue
             if self._counts_weapons(doc, span, label_at, sent):
@@ -532,6 +547,15 @@ class EntityRuler:
         return span.text.lower() == "one" and bool(
             set(before) & {"a", "an", "the", "this", "every", "each"}
         )
+
+    def _not_weapons(self, doc: Doc, span: Span) -> bool:
+        """Places and people counted next to a claim: "debris fell at 33 more",
+        "at ten locations", "a family of four"."""
+        before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        if before[-1:] == ["at"] and (after in SITE_WORDS or not after or doc[span.end].is_punct):
+            return True
+        return before[-2:-1] in (["family"], ["crew"], ["group"]) and before[-1:] == ["of"]
 
     def _launch_platform(self, doc: Doc, span: Span, label_at: dict[int, Span]) -> bool:
         """ "missiles from ten Tu-95MS": the aircraft that fired, not a claim."""
@@ -602,6 +626,8 @@ class EntityRuler:
             )
             if span is None or any(i in label_at for i in range(span.start, span.end)):
                 continue
+            if {t.lower_ for t in doc[max(sent.start, span.start - 3) : span.start]} & DEBRIS_WORDS:
+                continue  # "debris from a downed drone fell on a house": damage, not a claim
             if self._determines_weapon(doc, span, sent, label_at) or (
                 match["det"].lower() == "both"
                 and span.end < sent.end
