@@ -330,6 +330,8 @@ DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
 )
 LIST_MEMORY = 3
+# an air force table line: "Iskander-M ballistic missiles – 18 (12);"
+TABLE_LINE = re.compile(r"\d\s*\(\s*\d+\s*\)")
 SITE_WORDS = frozenset(
     {"more", "locations", "sites", "places", "points", "facilities", "addresses", "objects"}
 )
@@ -344,7 +346,8 @@ SIGHTING = re.compile(
 )
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc(?:e|es|ed|ing)\b|production\s+(?:of|capacity|rate|target|line)|"
-    r"manufactur\w*|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
+    # making drones, not "bombs of French manufacture"
+    r"manufactur(?:es|ed|ing|ers?)\b|(?:can|could|will|to)\s+manufacture\b|annually|per\s+(?:year|month|day)|a\s+year|a\s+month|"
     r"capacity|(?:per|each)\s+night|\ba\s+day\b(?!\s+(?:earlier|later|after|before))|"
     r"since\s+(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\b|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
@@ -477,11 +480,15 @@ class EntityRuler:
             since_count += 1
             if DISTRACTOR_CONTEXT.search(sent.text):
                 continue
-            allowed = has_outcome or (
-                since_count <= LIST_MEMORY
-                and has_anchor
-                and not SIGHTING.search(sent.text)
-                and not CASUALTY_CONTEXT.search(sent.text)
+            allowed = (
+                has_outcome
+                or (has_anchor and TABLE_LINE.search(sent.text))
+                or (
+                    since_count <= LIST_MEMORY
+                    and has_anchor
+                    and not SIGHTING.search(sent.text)
+                    and not CASUALTY_CONTEXT.search(sent.text)
+                )
             )
             in_sentence: list[Candidate] = []
             if allowed:
@@ -584,6 +591,9 @@ class EntityRuler:
                     if steps == 0:
                         return True  # "45 shot down over ...", "nine downed drones"
                     position, steps = entity.end, steps + 1
+                    continue
+                if entity.label_ == "PLACE":
+                    position, steps = entity.end, steps + 1  # "45 Ukraine drones"
                     continue
                 break
             token = doc[position]
