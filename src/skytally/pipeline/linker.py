@@ -54,6 +54,10 @@ PLACE_FILLER = frozenset(
     {
         "the",
         "of",
+        "bank",  # "over the left bank of the Kherson region"
+        "left",
+        "right",
+        "shore",
         "territory",
         "territories",
         "skies",
@@ -250,6 +254,7 @@ class CountNode:
     context_claimant: Span | None = None
     outcome_from: CountNode | None = None  # "11 of 17 ... intercepted": the verb after the whole
     restates: CountNode | None = None  # "of the seven": a count already reported
+    places_after: bool = False  # the places were named after the count
     list_total: bool = False  # "30 drones over A, B and C, with 15, 10 and 5 respectively"
     subset_cue: bool = False
     among_cue: bool = False
@@ -473,7 +478,7 @@ class Linker:
         """ "destroyed 12 drones and three missiles over the Dnipropetrovsk
         region": the place closes the whole list."""
         for previous, node in itertools.pairwise(sent_nodes):
-            if previous.places or not node.places or node.places[0].start < node.span.end:
+            if previous.places or not node.places or not node.places_after:
                 continue
             if self._coordinated_counts(doc, previous, node, conjunction_needed=True):
                 previous.places = list(node.places)
@@ -678,7 +683,11 @@ class Linker:
             if role == "heading" and node.heading is None:
                 node.heading = first
             elif role == "place" and not node.places:
+                if len({self._code(p, values) for p in group}) == 1:
+                    # "the Kirishsky district of the Leningrad region": one place
+                    group = group[:1]
                 node.places = group
+                node.places_after = True
                 node.each = node.each or self._says_each(doc, node.span, group[-1])
                 consumed.update(p.start for p in group)
         if node.heading is None:
@@ -692,6 +701,7 @@ class Linker:
             antecedent = self._antecedent(doc, span, anaphor, values)
             if antecedent is not None:
                 node.places = [antecedent]
+                node.places_after = True  # named after the count, as "the region"
                 node.confidence = min(node.confidence, 0.8)
                 return
         if node.outcome == "launched":
@@ -1274,12 +1284,9 @@ class Linker:
             return wanted[code][0]
 
         for node in nodes:
-            if (
-                node.places
-                or node.heading is not None
-                or node.parent is not None
-                or node.outcome == "launched"
-            ):
+            # "two drones flying towards Moscow had been shot down", says the mayor:
+            # a heading does not stop the count from being placed in his city
+            if node.places or node.parent is not None or node.outcome == "launched":
                 continue
             if node.claimant is None or not claimants[node.claimant].get("regional"):
                 continue
