@@ -255,6 +255,7 @@ class CountNode:
     outcome_from: CountNode | None = None  # "11 of 17 ... intercepted": the verb after the whole
     restates: CountNode | None = None  # "of the seven": a count already reported
     places_after: bool = False  # the places were named after the count
+    regional_speaker: bool = False  # a governor, mayor or city administration speaks
     list_total: bool = False  # "30 drones over A, B and C, with 15, 10 and 5 respectively"
     subset_cue: bool = False
     among_cue: bool = False
@@ -319,9 +320,17 @@ class Linker:
             self._share_coordinated_outcomes(doc, sent_nodes, ents)
             self._share_list_weapon(doc, sent_nodes)
             for node in sent_nodes:
+                self._link_claimant(node, ents)
+                speaker = node.claimant or self._nearby(
+                    index, ents_by_sentence, "CLAIMANT", ahead=0
+                )
+                node.regional_speaker = speaker is not None and bool(
+                    (
+                        values.get(attributes.span_key(speaker.start_char, speaker.end_char)) or {}
+                    ).get("regional")
+                )
                 self._link_places(doc, node, sent_nodes, ents, values, consumed_places)
                 self._link_time(node, ents)
-                self._link_claimant(node, ents)
                 self._read_cues(doc, node)
             self._share_coordinated_places(doc, sent_nodes)
             for node in sent_nodes:
@@ -676,9 +685,16 @@ class Linker:
             if {t.lower_ for t in doc[span.end : first.start]} & PART_WORDS:
                 consumed.update(p.start for p in group)  # "mostly over the Sumy region"
                 continue
-            if role == "place" and node.outcome == "launched" and self._target_word(doc, first):
+            if (
+                role == "place"
+                and node.outcome == "launched"
+                and self._target_word(doc, first)
+                and not node.regional_speaker
+            ):
                 # "fired five ATACMS missiles at Sevastopol": the target; a list of
-                # targets ("on the Kharkiv and Zaporizhzhia regions") names no one place
+                # targets ("on the Kharkiv and Zaporizhzhia regions") names no one place.
+                # A governor or mayor reports attacks on their own region, which is
+                # where those events happened.
                 role = "heading" if len(group) == 1 else "target list"
             if role == "heading" and node.heading is None:
                 node.heading = first
@@ -704,7 +720,7 @@ class Linker:
                 node.places_after = True  # named after the count, as "the region"
                 node.confidence = min(node.confidence, 0.8)
                 return
-        if node.outcome == "launched":
+        if node.outcome == "launched" and not node.regional_speaker:
             return  # "Kyiv: ... 397 drones were launched": a launch is placed by its target only
         # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted";
         # not across a semicolon, which ends the clause the place belongs to
@@ -1292,6 +1308,11 @@ class Linker:
                 continue
             # a mayor speaks for a city, a governor for a region
             mayor = self._is_mayor(doc, node.claimant)
+            if mayor and node.heading is not None and self._kind(node.heading, values) == "city":
+                # "five UAVs flying towards the capital have been destroyed", says the mayor
+                node.places = [node.heading]
+                node.confidence = min(node.confidence, 0.8)
+                continue
             kinds = ("city",) if mayor else ("region", "district", "city")
             mention = main_mention(kinds) or main_mention(("region", "district", "city", "sea"))
             if mention is not None:
