@@ -1345,8 +1345,9 @@ class Linker:
         before = [t for t in found if t.end <= node.span.start]
         if before:
             return before[-1]
-        # a bulletin states its period once, at the top
-        for index in range(node.sentence - 2, max(-1, node.sentence - 4), -1):
+        # a bulletin states its period once, at the top: the latest event time
+        # stated anywhere before the count
+        for index in range(node.sentence - 2, -1, -1):
             times = [
                 e
                 for e in ents_by_sentence.get(index, [])
