@@ -931,3 +931,28 @@ def test_morning_report_nights_are_the_past_night(expression: str) -> None:
         "2025-09-13T23:00:00+03:00",
         "2025-09-14T07:00:00+03:00",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        (
+            "between 14:20 and 19:30 MSK (11:20-16:30 GMT) on Saturday",
+            "2025-11-01T14:20:00+03:00",
+            "2025-11-01T19:30:00+03:00",
+        ),
+        (
+            "from 20:00 to 23:00 MSK (17:00–20:00 GMT) on Saturday",
+            "2025-11-01T20:00:00+03:00",
+            "2025-11-01T23:00:00+03:00",
+        ),
+    ],
+)
+def test_a_converted_range_stays_one_expression(text: str, start: str, end: str) -> None:
+    from skytally.times import MOSCOW, find_time_expressions, resolve_period
+
+    sentence = f"Air defences destroyed 12 drones {text}, the ministry said."
+    offset = sentence.index(text)
+    assert find_time_expressions(sentence) == [(offset, offset + len(text))]
+    found_start, found_end = resolve_period(text, published="2025-11-03", tz=MOSCOW)
+    assert (found_start.isoformat(), found_end.isoformat()) == (start, end)

@@ -219,7 +219,8 @@ _ZONE = (
     rf"|local{_SP}time\b|(?:GMT|UTC)\b(?:{_SP}?[+\-−]{_SP}?(?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d))?)"
 )
 _ZONE_SUFFIX = rf"(?:{_SP}{{0,2}}(?:{_ZONE}|\({_SP}?{_ZONE}{_SP}?\)))?"
-_CONVERSION = rf"\({_SP}?{_CORE}{_HRS}(?:{_SP}{{0,2}}{_ZONE})?{_SP}?\)"
+_RANGE_TAIL = rf"(?:{_SP}?[-–—]{_SP}?{_CORE}{_HRS})?"
+_CONVERSION = rf"\({_SP}?{_CORE}{_HRS}{_RANGE_TAIL}(?:{_SP}{{0,2}}{_ZONE})?{_SP}?\)"
 _CLOCK = rf"{_CORE}{_HRS}{_ZONE_SUFFIX}(?:{_SP}{{0,2}}{_CONVERSION})?"
 
 # Order matters where two alternatives can start at the same place: the
@@ -649,7 +650,8 @@ _WEEKDAY_PREFIX_RE = re.compile(_WEEKDAY_PREFIX, _FLAGS)
 _CLOCK_PARTS = re.compile(
     rf"(?P<core>{_CORE}){_HRS}"
     rf"(?:{_SP}{{0,2}}(?:(?P<zone>{_ZONE})|\({_SP}?(?P<pzone>{_ZONE}){_SP}?\)))?"
-    rf"(?:{_SP}{{0,2}}\({_SP}?(?P<conv>{_CORE}){_HRS}(?:{_SP}{{0,2}}(?P<czone>{_ZONE}))?{_SP}?\))?",
+    rf"(?:{_SP}{{0,2}}\({_SP}?(?P<conv>{_CORE}){_HRS}(?P<crange>{_RANGE_TAIL})"
+    rf"(?:{_SP}{{0,2}}(?P<czone>{_ZONE}))?{_SP}?\))?",
     _FLAGS,
 )
 _MONTH_RE = re.compile(_MONTH, _FLAGS)
@@ -740,7 +742,9 @@ def _parse_clock(text: str, pos: int) -> _Clock | None:
     zone_text = m["zone"] or m["pzone"]
     zone = _zone_named(zone_text) if zone_text else None
     conversion = None
-    if m["conv"] and m["czone"]:
+    # a converted range, "19:30 MSK (11:20-16:30 GMT)", restates the whole
+    # window after the second clock: the local reading stands on its own
+    if m["conv"] and m["czone"] and not m["crange"]:
         conv_core = _parse_core(m["conv"])
         conv_zone = _zone_named(m["czone"])
         if conv_core is not None and conv_zone is not None and conv_core[0] < 24:
