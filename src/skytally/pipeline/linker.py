@@ -1068,6 +1068,19 @@ class Linker:
                 parent = self._nearest_larger(nodes[:index], node, values)
                 if parent is not None:
                     self._attach(node, parent)
+            sibling = nodes[index - 1] if index else None
+            if (
+                node.parent is None
+                and sibling is not None
+                and sibling.subset_cue
+                and sibling.parent is not None
+                and sibling.sentence == node.sentence
+                and node.value <= sibling.parent.value
+                and "and" in {t.lower_ for t in self._between(sibling, node)}
+            ):
+                # "83 of them were intercepted, and seven were suppressed": the
+                # second part belongs to the same whole as the first
+                self._attach(node, sibling.parent)
             if node.parent is not None:
                 if node.outcome is not None and node.parent.outcome is None:
                     node.parent.outcome = "launched"
@@ -1099,6 +1112,9 @@ class Linker:
                 open_totals.append(node)
                 if node.outcome == "launched":
                     launched_totals.append(node)
+
+    def _between(self, first: CountNode, second: CountNode) -> Span:
+        return first.span.doc[first.span.end : second.span.start]
 
     def _open_total_for(
         self, node: CountNode, recent: list[CountNode], values: dict[str, Any]
