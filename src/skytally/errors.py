@@ -13,7 +13,6 @@ class Errors:
     E003 = "cannot read {path}: the file is not valid UTF-8 text (byte {position})"
     E004 = "cannot read {path}: {reason}"
     E005 = "{path} is not a skytally pipeline: {reason}"
-    E006 = "unknown output format {value!r}; choose one of: {choices}"
     E007 = "cannot write {path}: {reason}"
     E008 = "extract_many expects an iterable of texts, got a single {type_name}; use extract()"
     E010 = "{where}: invalid JSON: {reason}"

@@ -13,9 +13,6 @@ from spacy.tokens import Doc, Span
 
 from ..schema import InterceptionEvent
 
-# (head_start, head_end, child_start, child_end, label, score); offsets are characters
-LinkRow = list[Any]
-
 
 def span_key(start_char: int, end_char: int) -> str:
     return f"{start_char}:{end_char}"

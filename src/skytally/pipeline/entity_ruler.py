@@ -33,8 +33,6 @@ from ..weapons import categorize, find_weapons
 from . import attributes
 from .sentences import SentenceIndex
 
-ENTITY_LABELS = ("COUNT", "WEAPON", "PLACE", "TIME", "CLAIMANT", "OUTCOME")
-
 # Overlaps are settled by priority, then length: a claimant like "Kyiv City
 # Military Administration" must win over the place "Kyiv" inside it.
 PRIORITY = {"CLAIMANT": 5, "TIME": 4, "WEAPON": 3, "PLACE": 3, "OUTCOME": 2, "COUNT": 1}
@@ -125,41 +123,6 @@ NOT_A_REGION_STEM = frozenset(
         "Russian",
         "Ukrainian",
         "People",
-    }
-)
-# Words that may stand between a number and its weapon ("45 Ukrainian drones").
-BRIDGE_WORDS = frozenset(
-    {
-        "ukrainian",
-        "russian",
-        "enemy",
-        "hostile",
-        "more",
-        "additional",
-        "other",
-        "further",
-        "of",
-        "the",
-        "these",
-        "those",
-        "its",
-        "their",
-        "armed",
-        "forces",
-        "forces'",
-        "kyiv",
-        "regime",
-        "unmanned",
-        "western-made",
-        "foreign",
-        "incoming",
-        "such",
-        "attacking",
-        "armed forces",
-        "afu",
-        "apu",
-        "ukraine's",
-        "ukraine’s",
     }
 )
 # A bare number followed by one of these can still be a count ("nine were
