@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stress import MEGABYTE, TIME_LIMIT, time_limit
 
 from skytally.numbers import NumberMatch, find_numbers, parse_count
 from skytally.schema import Qualifier
@@ -333,26 +332,6 @@ def test_parse_count_never_raises(phrase: str) -> None:
 
 
 # --- size and speed -----------------------------------------------------------------------
-
-MEGABYTE = 1_000_000
-# Generous: a catastrophic (quadratic or worse) regex would take hours on a megabyte.
-TIME_LIMIT = 20.0
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Fail instead of hanging; the re module checks for signals while it matches."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def timed(function: Callable[[str], list[NumberMatch]], text: str) -> list[NumberMatch]:

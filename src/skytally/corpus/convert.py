@@ -52,6 +52,7 @@ from .format import (
     iter_lines,
     parse_object,
     read_records,
+    read_text_file,
     write_jsonl,
 )
 
@@ -755,12 +756,7 @@ def _off_tokens(where: str, record: ArticleRecord, span: SpanRecord) -> DataErro
 
 
 def _load_json(path: Path) -> Any:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(Errors.E003.format(path=path, position=error.start)) from None
-    except OSError as error:
-        raise DataError(Errors.E004.format(path=path, reason=error.strerror)) from None
+    raw = read_text_file(path)
     try:
         return json.loads(raw)
     except json.JSONDecodeError as error:

@@ -141,6 +141,16 @@ def iter_jsonl(path: Path) -> Iterator[tuple[str, ArticleRecord | DataError]]:
     return iter_lines(path, parse_line)
 
 
+def read_text_file(path: Path) -> str:
+    """A whole UTF-8 file (a byte-order mark is dropped); errors name the file."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(Errors.E003.format(path=path, position=error.start)) from None
+    except OSError as error:
+        raise DataError(Errors.E004.format(path=path, reason=error.strerror)) from None
+
+
 def data_files(path: Path) -> list[Path]:
     """A JSONL file, or every *.jsonl directly inside a folder, sorted."""
     if path.is_dir():

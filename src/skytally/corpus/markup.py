@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, Errors
-from .format import ArticleRecord, RelationRecord, SpanRecord
+from .format import ArticleRecord, RelationRecord, SpanRecord, read_text_file
 
 SPAN_MARK = re.compile(r"\[(?P<surface>[^\[\]\n]+)\]\{(?P<spec>[^{}\n]+)\}")
 ARTICLE_SEPARATOR = re.compile(r"^={5,}\s*$", re.MULTILINE)
@@ -307,10 +307,5 @@ def _place_attrs(span: _Span, fail: Any) -> dict[str, Any]:
 
 
 def read_markup(path: Path) -> list[ArticleRecord]:
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise DataError(Errors.E003.format(path=path, position=error.start)) from None
-    except OSError as error:
-        raise DataError(Errors.E004.format(path=path, reason=error.strerror)) from None
+    source = read_text_file(path)
     return [build_record(article) for article in split_articles(source, str(path))]
