@@ -704,7 +704,7 @@ def test_annotate_many_inputs_and_errors(tmp_path: Path) -> None:
     bad_target = runner.invoke(app, ["annotate", files[0], "--to", "doccano", "-o", str(out)])
     assert bad_target.exit_code == 2
     assert bad_target.stderr.strip() == (
-        "error: annotate writes labelstudio or prodigy, not 'doccano'"
+        "error: annotate writes labelstudio, prodigy or markup, not 'doccano'"
     )
     bad_date = runner.invoke(
         app, ["annotate", files[0], "--to", "prodigy", "-o", str(out), "--published", "yesterday"]
@@ -727,3 +727,37 @@ def test_prediction_record_is_a_pre_annotation(nlp: Any) -> None:
     record = prediction_record(doc, Article("x", doc.text, None, "x"))
     assert [s.label for s in record.spans].count("COUNT") == 1
     assert record.events == []
+
+
+def test_annotate_to_markup_builds_back_to_the_predictions(tmp_path: Path) -> None:
+    from skytally.corpus.markup import read_markup
+
+    article = tmp_path / "tass.txt"
+    article.write_text(
+        "MOSCOW, March 4 - Russian air defense systems destroyed 38 Ukrainian drones "
+        "overnight, the Defense Ministry said. Nineteen UAVs were shot down over the "
+        "Bryansk region and 10 over the Kursk region."
+    )
+    out = tmp_path / "draft.txt"
+    result = runner.invoke(
+        app,
+        [
+            "annotate",
+            str(article),
+            "--to",
+            "markup",
+            "-o",
+            str(out),
+            "--published",
+            "2025-03-04T09:00:00+03:00",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = read_markup(out)
+    assert record.text == article.read_text()
+    rows = sorted(event_rows(record))
+    assert [row[:5] for row in rows] == [
+        (10, "exact", "destroyed", "drone", "RU-KRS"),
+        (19, "exact", "destroyed", "drone", "RU-BRY"),
+        (38, "exact", "destroyed", "drone", None),
+    ]

@@ -168,3 +168,19 @@ def test_stats_command_prints_tables() -> None:
     tables = json.loads(result.output)
     assert tables["split"] == {"dev": 50}
     assert set(tables) >= {"split", "style", "label", "relation", "outcome", "phenomenon"}
+
+
+def test_overlap_finds_a_copied_run_through_markup_and_punctuation() -> None:
+    from skytally.corpus.overlap import shared_runs
+
+    source = "Air defence systems on duty intercepted and destroyed 38 Ukrainian drones overnight."
+    copied = (
+        "[Air defence]{CLAIMANT#k1} systems on duty [intercepted and destroyed]{OUTCOME#o1 "
+        "value=destroyed} [38]{COUNT#c1 value=38 out=o1} Ukrainian drones, it said."
+    )
+    (run,) = shared_runs(copied, source)
+    assert str(run) == "air defence systems on duty intercepted and destroyed 38 ukrainian drones"
+    rewritten = "Thirty-eight Ukrainian drones were downed during the night, the ministry said."
+    assert shared_runs(rewritten, source) == []
+    seven = "systems on duty intercepted and destroyed 38 of them"
+    assert shared_runs(seven, source) == []

@@ -352,6 +352,25 @@ def data_stats(
         console.print(table)
 
 
+@data_app.command("overlap")
+def data_overlap(
+    article: Annotated[Path, typer.Argument(help="Your article (plain text or markup).")],
+    source: Annotated[Path, typer.Argument(help="The real report it was modelled on.")],
+) -> None:
+    """Refuse an article that shares a run of 8 or more words with its source."""
+    from .corpus.format import read_text_file
+    from .corpus.overlap import RUN_LENGTH, shared_runs
+
+    runs = guarded(lambda: shared_runs(read_text_file(article), read_text_file(source)))
+    if runs:
+        for run in runs:
+            typer.echo(
+                f"error: {article}: shares {len(run.words)} words with {source}: {run}", err=True
+            )
+        raise typer.Exit(2)
+    typer.echo(f"{article}: no run of {RUN_LENGTH} words shared with {source}")
+
+
 @data_app.command("build")
 def data_build(
     source: Annotated[Path, typer.Argument(help="A skytally markup file or a folder of them.")],
@@ -422,13 +441,19 @@ def annotate(
             'and "published" on each line.',
         ),
     ],
-    to: Annotated[str, typer.Option("--to", help="labelstudio or prodigy.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="labelstudio, prodigy or markup (skytally markup, to correct by hand)."
+        ),
+    ],
     output: Annotated[
         Path,
         typer.Option(
             "--output",
             "-o",
-            help="File to write: a JSON list of tasks (labelstudio) or JSONL (prodigy).",
+            help="File to write: a JSON list of tasks (labelstudio), JSONL (prodigy) or a "
+            "markup source (markup).",
         ),
     ],
     model: Annotated[
@@ -439,7 +464,8 @@ def annotate(
         typer.Option(help="Publication date (ISO 8601) of articles that do not state their own."),
     ] = None,
 ) -> None:
-    """Pre-annotate articles with skytally's predictions, to correct in Label Studio or Prodigy."""
+    """Pre-annotate articles with skytally's predictions, to correct in Label Studio, Prodigy
+    or by hand in skytally markup."""
     from spacy.tokens import Doc
 
     from . import __version__
@@ -456,7 +482,8 @@ def annotate(
 
     def run() -> tuple[int, int, int]:
         if target not in TASK_FORMATS:
-            raise InputError(Errors.E024.format(choices=" or ".join(TASK_FORMATS), value=to))
+            choices = ", ".join(TASK_FORMATS[:-1]) + " or " + TASK_FORMATS[-1]
+            raise InputError(Errors.E024.format(choices=choices, value=to))
         articles = read_articles(inputs, published)
         nlp = load(model)
 

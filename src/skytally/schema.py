@@ -62,8 +62,21 @@ class TextSpan(_Frozen):
 
 
 class Count(TextSpan):
-    value: int = Field(ge=0, description="The number as written ('a dozen' = 12).")
+    value: int = Field(
+        ge=0,
+        description="The number as written ('a dozen' = 12); the lower "
+        "bound of a range ('10-15 drones').",
+    )
     qualifier: Qualifier = Qualifier.EXACT
+    upper: int | None = Field(
+        default=None, ge=0, description="The upper bound of a range ('10-15 drones' = 15)."
+    )
+
+    @model_validator(mode="after")
+    def _range_ordered(self) -> Count:
+        if self.upper is not None and self.upper < self.value:
+            raise ValueError(f"range upper bound {self.upper} is below its value {self.value}")
+        return self
 
 
 class Weapon(TextSpan):

@@ -32,8 +32,22 @@ def compile_sources(sources: list[Path]) -> list[ArticleRecord]:
     return records
 
 
+MANIFEST_NAME = "manifest.tsv"
+MANIFEST_COLUMNS = ("id", "split", "source_style", "source_url")
+
+
+def write_manifest(records: list[ArticleRecord], path: Path) -> int:
+    """One line per article modelled on a real report: where the real report is."""
+    modelled = sorted((r for r in records if r.source_url), key=lambda r: r.id)
+    lines = ["\t".join(MANIFEST_COLUMNS)]
+    lines += [f"{r.id}\t{r.split}\t{r.source_style}\t{r.source_url}" for r in modelled]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(modelled)
+
+
 def build_corpus(source: Path, output: Path) -> dict[str, int]:
-    """Write `train.jsonl`, `dev.jsonl`, `test.jsonl` under `output` from markup under `source`."""
+    """Write one JSONL file per split (`train.jsonl`, `dev.jsonl`, `test.jsonl`,
+    `real_test.jsonl`) and `manifest.tsv` under `output` from markup under `source`."""
     files = sorted(source.glob("*.txt")) if source.is_dir() else [source]
     if not files:
         raise DataError(Errors.E004.format(path=source, reason="no markup .txt files"))
@@ -50,4 +64,5 @@ def build_corpus(source: Path, output: Path) -> dict[str, int]:
     for split in SPLITS:
         chosen = sorted((r for r in records if r.split == split), key=lambda r: r.id)
         written[split] = write_jsonl(chosen, output / f"{split}.jsonl")
+    write_manifest(records, output / MANIFEST_NAME)
     return written

@@ -58,7 +58,7 @@ from .format import (
 
 READ_FORMATS: tuple[str, ...] = ("markup", "jsonl", "prodigy", "labelstudio", "doccano", "spacy")
 WRITE_FORMATS: tuple[str, ...] = ("jsonl", "prodigy", "labelstudio", "doccano", "spacy")
-TASK_FORMATS: tuple[str, ...] = ("labelstudio", "prodigy")
+TASK_FORMATS: tuple[str, ...] = ("labelstudio", "prodigy", "markup")
 SUPPORTED = (
     f"from {', '.join(READ_FORMATS)} to {', '.join(WRITE_FORMATS)} (markup is written by hand "
     "and only read)"
@@ -1241,9 +1241,12 @@ def write_annotations(records: Sequence[tuple[str, ArticleRecord]], path: Path, 
 
 
 def write_tasks(tasks: Sequence[dict[str, Any]], path: Path, target: str) -> int:
-    """Label Studio imports one JSON list; Prodigy and doccano read JSONL."""
+    """Label Studio imports one JSON list; Prodigy and doccano read JSONL; markup is
+    articles separated by a line of `=`."""
     with path.open("w", encoding="utf-8") as handle:
-        if target == "labelstudio":
+        if target == "markup":
+            handle.write("=====\n".join(task["markup"] for task in tasks))
+        elif target == "labelstudio":
             json.dump(list(tasks), handle, ensure_ascii=False, indent=1)
             handle.write("\n")
         else:
@@ -1398,6 +1401,10 @@ def prediction_task(
     """A pre-annotated task: Label Studio `predictions`, or a Prodigy task rel.manual opens."""
     if target == "prodigy":
         return to_prodigy(record, record.id, gold=False)
+    if target == "markup":
+        from .markup import to_markup
+
+        return {"markup": to_markup(record)}
     prediction: dict[str, Any] = {
         "model_version": model_version,
         "result": labelstudio_result(record),

@@ -43,10 +43,12 @@ SOURCE_STYLES: tuple[str, ...] = (
     "analysis",
     "content_farm",
     "live_blog",
+    "real_derived",
     "other",
 )
 
-SPLITS: tuple[str, ...] = ("train", "dev", "test")
+#: `real_test` holds articles modelled on real reports that are never used for tuning
+SPLITS: tuple[str, ...] = ("train", "dev", "test", "real_test")
 
 
 class SpanRecord(BaseModel):
@@ -75,7 +77,8 @@ class ArticleRecord(BaseModel):
     text: str
     published: str | None = None
     source_style: str = "other"
-    split: Literal["train", "dev", "test"] | None = None
+    split: Literal["train", "dev", "test", "real_test"] | None = None
+    source_url: str | None = None
     spans: list[SpanRecord] = Field(default_factory=list)
     relations: list[RelationRecord] = Field(default_factory=list)
     events: list[GoldEvent] = Field(default_factory=list)

@@ -103,6 +103,7 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
                 "end": count.end,
                 "value": count.attrs["value"],
                 "qualifier": count.attrs.get("qualifier", "exact"),
+                "upper": count.attrs.get("upper"),
             },
             "outcome": outcome,
             "weapon": _evidence(inherited(count.id, "weapon"), "category"),

@@ -29,7 +29,7 @@ from .format import ArticleRecord, RelationRecord, SpanRecord, read_text_file
 
 SPAN_MARK = re.compile(r"\[(?P<surface>[^\[\]\n]+)\]\{(?P<spec>[^{}\n]+)\}")
 ARTICLE_SEPARATOR = re.compile(r"^={5,}\s*$", re.MULTILINE)
-HEADER_KEYS = ("id", "published", "source_style", "split")
+HEADER_KEYS = ("id", "published", "source_style", "split", "source_url")
 
 #: COUNT attribute -> relation label
 RELATION_ATTRS = {
@@ -218,6 +218,7 @@ def build_record(article: MarkupArticle) -> ArticleRecord:
         published=article.header.get("published") or None,
         source_style=article.header.get("source_style", "other"),
         split=article.header.get("split") or None,  # type: ignore[arg-type]
+        source_url=article.header.get("source_url") or None,
         spans=spans,
         relations=relations,
     )
@@ -245,7 +246,15 @@ def _typed_attrs(span: _Span, where: str) -> dict[str, Any]:
         qualifier = QUALIFIER_ALIASES.get(attrs.get("q", "exact"))
         if qualifier is None:
             raise fail(f"q={attrs['q']!r} is not one of {', '.join(QUALIFIER_ALIASES)}")
-        result = {"value": value, "qualifier": qualifier}
+        result: dict[str, Any] = {"value": value, "qualifier": qualifier}
+        if "upper" in attrs:
+            try:
+                upper = int(attrs["upper"])
+            except ValueError:
+                raise fail(f"upper={attrs['upper']!r} is not a whole number") from None
+            if upper < value:
+                raise fail(f"upper={upper} is below value={value}")
+            result["upper"] = upper
         if attrs.get("opt", "").lower() in {"1", "true", "yes"}:
             result["optional"] = True
         return result
@@ -264,7 +273,7 @@ def _typed_attrs(span: _Span, where: str) -> dict[str, Any]:
     if span.label == "PLACE":
         return _place_attrs(span, fail)
     if span.label == "TIME":
-        result: dict[str, Any] = {}
+        bounds: dict[str, Any] = {}
         for key in ("start", "end"):
             value = _none(attrs.get(key))
             if value is not None:
@@ -275,8 +284,8 @@ def _typed_attrs(span: _Span, where: str) -> dict[str, Any]:
                 if moment.tzinfo is None:
                     raise fail(f"{key}={value!r} needs a UTC offset (+03:00)")
                 value = moment.isoformat()
-            result[key] = value
-        return result
+            bounds[key] = value
+        return bounds
     if span.label == "CLAIMANT":
         return {"name": attrs.get("name") or span.text}
     if span.label == "OUTCOME":
@@ -309,3 +318,87 @@ def _place_attrs(span: _Span, fail: Any) -> dict[str, Any]:
 def read_markup(path: Path) -> list[ArticleRecord]:
     source = read_text_file(path)
     return [build_record(article) for article in split_articles(source, str(path))]
+
+
+# --------------------------------------------------------------------------- writing
+
+#: relation label -> COUNT attribute (the inverse of RELATION_ATTRS)
+_ATTR_OF_RELATION = {label: key for key, label in RELATION_ATTRS.items()}
+
+
+def _quoted(value: Any) -> str:
+    text = str(value)
+    if text and not any(c.isspace() or c in "\"'\\" for c in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _span_spec(span: SpanRecord, links: dict[str, list[str]]) -> str:
+    attrs = span.attrs
+    parts = [f"{span.label}#{span.id}"]
+    if span.label == "COUNT":
+        parts.append(f"value={attrs['value']}")
+        if attrs.get("qualifier", "exact") != "exact":
+            parts.append(f"q={attrs['qualifier']}")
+        if attrs.get("upper") is not None:
+            parts.append(f"upper={attrs['upper']}")
+        outcomes = links.get("out") or ([attrs["outcome"]] if attrs.get("outcome") else [])
+        links = {**links, "out": outcomes}
+        for key in RELATION_ATTRS:
+            if links.get(key):
+                parts.append(f"{key}={','.join(links[key])}")
+        if attrs.get("optional"):
+            parts.append("opt=1")
+    elif span.label == "WEAPON":
+        parts.append(f"cat={attrs.get('category', 'unknown')}")
+    elif span.label == "PLACE":
+        parts.append(f"code={attrs.get('code') or 'none'}")
+        if attrs.get("kind"):
+            parts.append(f"kind={attrs['kind']}")
+        if attrs.get("name"):
+            parts.append(f"name={_quoted(attrs['name'])}")
+    elif span.label == "TIME":
+        parts.append(f"start={attrs.get('start') or 'none'}")
+        parts.append(f"end={attrs.get('end') or 'none'}")
+    elif span.label == "CLAIMANT":
+        parts.append(f"name={_quoted(attrs.get('name') or span.text)}")
+    elif span.label == "OUTCOME":
+        parts.append(f"value={attrs['value']}")
+    return " ".join(parts)
+
+
+def to_markup(record: ArticleRecord) -> str:
+    """One article in skytally markup: the inverse of `build_record` for spans and
+    relations. Spans whose text cannot be written inline (brackets, line breaks) or
+    that overlap an earlier span are left out, so the result always parses."""
+    links: dict[str, dict[str, list[str]]] = {}
+    for relation in record.relations:
+        key = _ATTR_OF_RELATION[relation.label]
+        links.setdefault(relation.head, {}).setdefault(key, []).append(relation.child)
+    header = [f"id: {record.id}"]
+    if record.published:
+        header.append(f"published: {record.published}")
+    header.append(f"source_style: {record.source_style}")
+    if record.split:
+        header.append(f"split: {record.split}")
+    if record.source_url:
+        header.append(f"source_url: {record.source_url}")
+    written = {
+        span.id
+        for span in record.spans
+        if not any(c in "[]{}\n" for c in span.text) and span.start < span.end
+    }
+    pieces: list[str] = []
+    cursor = 0
+    for span in sorted(record.spans, key=lambda s: (s.start, -s.end)):
+        if span.id not in written or span.start < cursor:
+            continue
+        span_links = {
+            key: [target for target in targets if target in written]
+            for key, targets in links.get(span.id, {}).items()
+        }
+        pieces.append(record.text[cursor : span.start])
+        pieces.append(f"[{span.text}]{{{_span_spec(span, span_links)}}}")
+        cursor = span.end
+    pieces.append(record.text[cursor:])
+    return "\n".join(header) + "\n---\n" + "".join(pieces).strip("\n") + "\n"
