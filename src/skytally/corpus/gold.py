@@ -44,7 +44,12 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
     spans = record.span_by_id()
     links = _links(record)
     sentences = sentence_bounds(record.text)
-    counts = sorted((s for s in record.spans if s.label == "COUNT"), key=lambda s: s.start)
+    # a restatement of a claim already counted (a headline, a closing line) is evidence
+    # for that claim's event, not an event of its own
+    counts = sorted(
+        (s for s in record.spans if s.label == "COUNT" and not s.attrs.get("restates")),
+        key=lambda s: s.start,
+    )
 
     def inherited(count_id: str, label: str, trail: tuple[str, ...] = ()) -> SpanRecord | None:
         if count_id in trail:

@@ -257,6 +257,8 @@ def _typed_attrs(span: _Span, where: str) -> dict[str, Any]:
             result["upper"] = upper
         if attrs.get("opt", "").lower() in {"1", "true", "yes"}:
             result["optional"] = True
+        if attrs.get("same"):
+            result["restates"] = attrs["same"]
         return result
     if span.label == "WEAPON":
         category = attrs.get("cat", "unknown")
@@ -349,6 +351,8 @@ def _span_spec(span: SpanRecord, links: dict[str, list[str]]) -> str:
                 parts.append(f"{key}={','.join(links[key])}")
         if attrs.get("optional"):
             parts.append("opt=1")
+        if attrs.get("restates"):
+            parts.append(f"same={attrs['restates']}")
     elif span.label == "WEAPON":
         parts.append(f"cat={attrs.get('category', 'unknown')}")
     elif span.label == "PLACE":

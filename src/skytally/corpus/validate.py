@@ -5,6 +5,7 @@ Each problem is one line, `where: what`, so a user can jump to it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
@@ -12,6 +13,7 @@ import pycountry
 from spacy.language import Language
 
 from ..errors import DataError
+from ..schema import InterceptionEvent, Outcome, Qualifier
 from .format import RELATION_TARGETS, SOURCE_STYLES, ArticleRecord, SpanRecord
 from .gold import events_from_annotations, sentence_splitter
 
@@ -80,6 +82,14 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
             problem(
                 f"{name}: points at a {child.label}, expected {RELATION_TARGETS[relation.label]}"
             )
+    for span in record.spans:
+        target = span.attrs.get("restates")
+        if target is None:
+            continue
+        if target not in spans or spans[target].label != "COUNT":
+            problem(f"span {span.id}: restates {target!r}, which is not a COUNT")
+        elif spans[target].attrs.get("restates"):
+            problem(f"span {span.id}: restates {target}, itself a restatement: name the claim")
     if problems:
         return problems
 
@@ -91,6 +101,7 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
     if len(expected) != len(record.events):
         problem(f"has {len(record.events)} events, the spans give {len(expected)}")
         return problems
+    problems.extend(f"{where}: {record.id}: {p}" for p in breakdown_problems(expected))
     for index, (want, got) in enumerate(zip(expected, record.events, strict=True)):
         want_json, got_json = want.model_dump(mode="json"), got.model_dump(mode="json")
         for key in want_json:
@@ -101,6 +112,29 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
                     f"event {index}: {key} is {got_json[key]!r}, the spans give {want_json[key]!r}"
                 )
     return problems
+
+
+def breakdown_problems(events: Sequence[InterceptionEvent]) -> list[str]:
+    """Exact parts that add up to more than their exact total: the text cannot say that.
+
+    A launched total is split two ways that are each complete on their own: by
+    kind of weapon (launched parts) and by fate (destroyed, suppressed, hit parts
+    exclude each other), so each way is checked apart."""
+    parts: dict[tuple[int, bool], int] = {}
+    for event in events:
+        if event.part_of is not None and event.count.qualifier is Qualifier.EXACT:
+            key = (event.part_of, event.outcome is Outcome.LAUNCHED)
+            parts[key] = parts.get(key, 0) + event.count.value
+    out: list[str] = []
+    for (index, launched), total in sorted(parts.items()):
+        whole = events[index].count
+        if whole.qualifier is Qualifier.EXACT and total > whole.value:
+            kind = "launched" if launched else "destroyed, suppressed and hit"
+            out.append(
+                f"event {index} ({whole.text!r} = {whole.value}) has exact {kind} parts "
+                f"adding up to {total}"
+            )
+    return out
 
 
 def _attr_problems(span: SpanRecord) -> list[str]:
