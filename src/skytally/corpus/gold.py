@@ -34,9 +34,17 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 def _links(record: ArticleRecord) -> dict[str, dict[str, list[str]]]:
+    spans = record.span_by_id()
+
+    def claim(count_id: str) -> str:
+        # a part of a restatement is a part of the claim it restates
+        target = spans[count_id].attrs.get("restates") if count_id in spans else None
+        return str(target) if target else count_id
+
     links: dict[str, dict[str, list[str]]] = {}
     for relation in record.relations:
-        links.setdefault(relation.head, {}).setdefault(relation.label, []).append(relation.child)
+        child = claim(relation.child) if relation.label == "part_of" else relation.child
+        links.setdefault(relation.head, {}).setdefault(relation.label, []).append(child)
     return links
 
 

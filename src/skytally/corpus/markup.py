@@ -356,10 +356,15 @@ def _span_spec(span: SpanRecord, links: dict[str, list[str]]) -> str:
     elif span.label == "WEAPON":
         parts.append(f"cat={attrs.get('category', 'unknown')}")
     elif span.label == "PLACE":
-        parts.append(f"code={attrs.get('code') or 'none'}")
-        if attrs.get("kind"):
+        from ..gazetteer import Gazetteer
+
+        code = attrs.get("code")
+        entry = Gazetteer.default().lookup(span.text)
+        known = entry is not None and entry.code == code
+        parts.append(f"code={code or 'none'}")
+        if attrs.get("kind") and attrs["kind"] != (entry.kind if known and entry else "region"):
             parts.append(f"kind={attrs['kind']}")
-        if attrs.get("name"):
+        if attrs.get("name") and attrs["name"] != (entry.name if known and entry else span.text):
             parts.append(f"name={_quoted(attrs['name'])}")
     elif span.label == "TIME":
         parts.append(f"start={attrs.get('start') or 'none'}")

@@ -114,25 +114,39 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
     return problems
 
 
-def breakdown_problems(events: Sequence[InterceptionEvent]) -> list[str]:
-    """Exact parts that add up to more than their exact total: the text cannot say that.
+def _partition(event: InterceptionEvent, whole: InterceptionEvent) -> tuple[str, str]:
+    """Which way of splitting its total a part belongs to: a total is split by fate
+    (destroyed, suppressed and hit parts exclude each other) or by launched kind, and
+    each of those by place, by heading, or by a period of its own."""
+    fate = "launched" if event.outcome is Outcome.LAUNCHED else "fate"
+    if event.place is not None:
+        return fate, "place"
+    if event.heading_to is not None:
+        return fate, "heading"
+    if event.period is not None and (
+        whole.period is None
+        or (event.period.start, event.period.end) != (whole.period.start, whole.period.end)
+    ):
+        return fate, "period"
+    return fate, "plain"
 
-    A launched total is split two ways that are each complete on their own: by
-    kind of weapon (launched parts) and by fate (destroyed, suppressed, hit parts
-    exclude each other), so each way is checked apart."""
-    parts: dict[tuple[int, bool], int] = {}
+
+def breakdown_problems(events: Sequence[InterceptionEvent]) -> list[str]:
+    """Exact parts of one partition that add up to more than their exact total: the
+    text cannot mean that (see `_partition` for what one partition is)."""
+    parts: dict[tuple[int, tuple[str, str]], int] = {}
     for event in events:
-        if event.part_of is not None and event.count.qualifier is Qualifier.EXACT:
-            key = (event.part_of, event.outcome is Outcome.LAUNCHED)
-            parts[key] = parts.get(key, 0) + event.count.value
+        if event.part_of is None or event.count.qualifier is not Qualifier.EXACT:
+            continue
+        key = (event.part_of, _partition(event, events[event.part_of]))
+        parts[key] = parts.get(key, 0) + event.count.value
     out: list[str] = []
-    for (index, launched), total in sorted(parts.items()):
+    for (index, (fate, way)), total in sorted(parts.items()):
         whole = events[index].count
         if whole.qualifier is Qualifier.EXACT and total > whole.value:
-            kind = "launched" if launched else "destroyed, suppressed and hit"
             out.append(
-                f"event {index} ({whole.text!r} = {whole.value}) has exact {kind} parts "
-                f"adding up to {total}"
+                f"event {index} ({whole.text!r} = {whole.value}) has exact parts "
+                f"({fate}, by {way}) adding up to {total}"
             )
     return out
 
