@@ -131,6 +131,11 @@ class InterceptionEvent(_Frozen):
     )
     sentence: SentenceSpan
     confidence: float = Field(ge=0.0, le=1.0)
+    mentions: list[TextSpan] = Field(
+        default_factory=list,
+        description="Other statements of the same claim in the text (a headline, a quote, a "
+        "closing line): their count's characters. The claim is reported once.",
+    )
 
 
 class GoldEvent(InterceptionEvent):

@@ -13,7 +13,8 @@ import pycountry
 from spacy.language import Language
 
 from ..errors import DataError
-from ..schema import InterceptionEvent, Outcome, Qualifier
+from ..schema import InterceptionEvent
+from ..totals import overfull_parts
 from .format import RELATION_TARGETS, SOURCE_STYLES, ArticleRecord, SpanRecord
 from .gold import events_from_annotations, sentence_splitter
 
@@ -114,40 +115,18 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
     return problems
 
 
-def _partition(event: InterceptionEvent, whole: InterceptionEvent) -> tuple[str, str]:
-    """Which way of splitting its total a part belongs to: a total is split by fate
-    (destroyed, suppressed and hit parts exclude each other) or by launched kind, and
-    each of those by place, by heading, or by a period of its own."""
-    fate = "launched" if event.outcome is Outcome.LAUNCHED else "fate"
-    if event.place is not None:
-        return fate, "place"
-    if event.heading_to is not None:
-        return fate, "heading"
-    if event.period is not None and (
-        whole.period is None
-        or (event.period.start, event.period.end) != (whole.period.start, whole.period.end)
-    ):
-        return fate, "period"
-    return fate, "plain"
-
-
 def breakdown_problems(events: Sequence[InterceptionEvent]) -> list[str]:
-    """Exact parts of one partition that add up to more than their exact total: the
-    text cannot mean that (see `_partition` for what one partition is)."""
-    parts: dict[tuple[int, tuple[str, str]], int] = {}
-    for event in events:
-        if event.part_of is None or event.count.qualifier is not Qualifier.EXACT:
-            continue
-        key = (event.part_of, _partition(event, events[event.part_of]))
-        parts[key] = parts.get(key, 0) + event.count.value
+    """Exact parts of one way of splitting a total that add up to more than the
+    exact total: the text cannot mean that (see `skytally.totals`)."""
+    data = [event.model_dump(mode="json") for event in events]
     out: list[str] = []
-    for (index, (fate, way)), total in sorted(parts.items()):
-        whole = events[index].count
-        if whole.qualifier is Qualifier.EXACT and total > whole.value:
-            out.append(
-                f"event {index} ({whole.text!r} = {whole.value}) has exact parts "
-                f"({fate}, by {way}) adding up to {total}"
-            )
+    for index, (fate, way), members in overfull_parts(data):
+        whole = data[index]["count"]
+        used = sum(data[i]["count"]["value"] for i in members)
+        out.append(
+            f"event {index} ({whole['text']!r} = {whole['value']}) has exact parts "
+            f"({fate}, by {way}) adding up to {used}"
+        )
     return out
 
 

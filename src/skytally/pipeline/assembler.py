@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
+from ..totals import repair_overfull
 from . import attributes
 from .sentences import SentenceIndex
 
@@ -171,6 +172,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         parent = draft.pop("_parent")
         draft.pop("_key")
         draft["part_of"] = first_draft.get(parent) if parent is not None else None
+    _detach_overfull_parts(drafts)
     return drafts
 
 
@@ -219,12 +221,52 @@ def _category(draft: dict[str, Any]) -> str | None:
     return draft["weapon"]["category"] if draft["weapon"] else None
 
 
-def _identity(draft: dict[str, Any]) -> tuple[Any, ...]:
-    # the place's name too: one drone over the Pogarsky district and another
-    # over the Starodubsky district are two claims in the same region
-    place = (draft["place"]["code"], draft["place"]["name"]) if draft["place"] else None
-    heading = draft["heading_to"]["code"] if draft["heading_to"] else None
-    return (draft["count"]["value"], draft["outcome"], place, _category(draft), heading)
+def _place_identity(place: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    if place is None:
+        return None
+    # one drone over the Pogarsky district and another over the Starodubsky district
+    # are two claims in the same region; "Belgorod" and "the Belgorod region" are one
+    if place["kind"] == "district":
+        return (place["code"], place["name"])
+    return (place["code"],) if place["code"] is not None else (None, place["name"])
+
+
+def _compatible(a: Any, b: Any) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[..., Any]) -> bool:
+    """Whether `draft` states again the claim of `kept`: the same number of the
+    same things with the same fate, in the same place, period and voice, said
+    in another sentence."""
+    if (
+        kept["count"]["value"] != draft["count"]["value"]
+        or kept["count"]["qualifier"] != draft["count"]["qualifier"]
+        or kept["outcome"] != draft["outcome"]
+        or kept["sentence"] == draft["sentence"]  # a sentence does not restate itself
+        or kept["_key"] == draft["_key"]
+        or _place_identity(kept["place"]) != _place_identity(draft["place"])
+        or not _compatible(_category(kept), _category(draft))
+        or not _compatible(
+            kept["heading_to"] and kept["heading_to"]["code"],
+            draft["heading_to"] and draft["heading_to"]["code"],
+        )
+        or not _compatible(
+            kept["claimant"] and kept["claimant"]["name"],
+            draft["claimant"] and draft["claimant"]["name"],
+        )
+        or not _periods_agree(kept["period"], draft["period"])
+    ):
+        return False
+    mine, theirs = resolve(draft["_parent"]), resolve(kept["_parent"])
+    if resolve(draft["_key"]) in (theirs,) or resolve(kept["_key"]) == mine:
+        return False  # a part is not a restatement of its whole
+    if mine == theirs:
+        return True
+    # a headline or closing line states a part on its own ("12 over Belgorod") or
+    # repeats a fate without its launched whole ("30 were shot down")
+    lone = draft if mine is None else kept if theirs is None else None
+    return lone is not None and (lone["place"] is not None or not lone["_children"])
 
 
 def _periods_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
@@ -233,60 +275,85 @@ def _periods_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return a["start"] < b["end"] and b["start"] < a["end"]
 
 
-def _evidence_weight(draft: dict[str, Any], children: set[Offsets]) -> int:
+def _evidence_weight(draft: dict[str, Any]) -> int:
     return sum(draft[k] is not None for k in ("period", "claimant", "place", "weapon")) + (
-        2 if draft["_key"] in children else 0
+        2 if draft["_children"] else 0
     )
 
 
 def _merge_restatements(
     drafts: list[dict[str, Any]],
 ) -> tuple[list[dict[str, Any]], dict[Offsets, int]]:
-    """Drop a later (or weaker) mention of the same claim; children of the
-    dropped mention move to the kept one."""
-    parents = {d["_parent"] for d in drafts if d["_parent"] is not None}
+    """One event per claim: a later (or weaker) statement of a claim already
+    made is folded into it and kept as a mention. Parts of a folded total are
+    compared through it, so a repeated paragraph repeats no breakdown."""
+    with_children = {d["_parent"] for d in drafts if d["_parent"] is not None}
+    for draft in drafts:
+        draft["_children"] = draft["_key"] in with_children
+        draft.setdefault("mentions", [])
     replaced: dict[Offsets, Offsets] = {}
+
+    def resolve(key: Offsets | None) -> Offsets | None:
+        seen = set()
+        while key in replaced and key not in seen:
+            seen.add(key)
+            key = replaced[key]
+        return key
+
     kept: list[dict[str, Any]] = []
     for draft in drafts:
         if draft["count"]["text"].lower() in NEW_MENTION_WORDS:
             kept.append(draft)  # "Another UAV was shot down" is never a restatement
             continue
-        twin = next(
-            (
-                k
-                for k in kept
-                if _identity(k) == _identity(draft)
-                and k["sentence"] != draft["sentence"]  # a sentence does not restate itself
-                and _periods_agree(k["period"], draft["period"])
-                and k["_key"] != draft["_key"]
-                and k["_key"] != draft["_parent"]
-                and draft["_key"] != k["_parent"]
-                and (k["_parent"] is None)
-                == (draft["_parent"] is None or draft["place"] is not None)
-            ),
-            None,
-        )
+        twin = next((k for k in kept if _same_claim(k, draft, resolve)), None)
         if twin is None:
             kept.append(draft)
             continue
-        if _evidence_weight(draft, parents) > _evidence_weight(twin, parents):
+        winner, loser = (
+            (draft, twin)
+            if _evidence_weight(draft) > _evidence_weight(twin)
+            else (
+                twin,
+                draft,
+            )
+        )
+        if winner is draft:
             kept[kept.index(twin)] = draft
-            replaced[twin["_key"]] = draft["_key"]
-        else:
-            replaced[draft["_key"]] = twin["_key"]
+        winner["_children"] = winner["_children"] or loser["_children"]
+        winner["mentions"] = sorted(
+            [*winner["mentions"], *loser["mentions"], _mention(loser)],
+            key=lambda m: m["start"],
+        )
+        replaced[loser["_key"]] = winner["_key"]
     kept.sort(key=lambda d: (d["count"]["start"], d["place"]["start"] if d["place"] else -1))
     for draft in kept:
-        if draft["_parent"] in replaced:
-            draft["_parent"] = replaced[draft["_parent"]]
+        draft.pop("_children")
+        draft["_parent"] = resolve(draft["_parent"])
         if draft["_parent"] == draft["_key"]:
             draft["_parent"] = None
     first: dict[Offsets, int] = {}
     for index, draft in enumerate(kept):
         first.setdefault(draft["_key"], index)
-    for old, new in replaced.items():
+    for old in replaced:
+        new = resolve(old)
         if new in first:
             first.setdefault(old, first[new])
     return kept, first
+
+
+def _mention(draft: dict[str, Any]) -> dict[str, Any]:
+    count = draft["count"]
+    return {"text": count["text"], "start": count["start"], "end": count["end"]}
+
+
+def _detach_overfull_parts(drafts: list[dict[str, Any]]) -> None:
+    """Parts never add up to more than an exact total: where the links say they
+    do, a link is wrong or the text contradicts itself. A part that does not fit
+    moves under an earlier part with room for it, or stands alone; either way
+    with less confidence."""
+    for index, host in repair_overfull(drafts).items():
+        drafts[index]["part_of"] = host
+        drafts[index]["confidence"] = round(drafts[index]["confidence"] * 0.5, 3)
 
 
 @registry.scorers("skytally.event_scorer.v1")

@@ -1108,10 +1108,23 @@ class Linker:
                 if placeless:
                     open_totals.append(node)
                 continue
+            if node.outcome is None and node.continuation_cue:
+                # "84 more" after "86 destroyed" on another day: the same fate, its own claim
+                node.outcome = self._continued_outcome(nodes[:index])
             if placeless:
                 open_totals.append(node)
                 if node.outcome == "launched":
                     launched_totals.append(node)
+
+    def _continued_outcome(self, earlier: list[CountNode]) -> str | None:
+        for other in reversed(earlier):
+            outcome = other.outcome
+            parent = other.parent
+            while outcome is None and parent is not None:
+                outcome, parent = parent.outcome, parent.parent
+            if outcome is not None:
+                return outcome
+        return None
 
     def _between(self, first: CountNode, second: CountNode) -> Span:
         return first.span.doc[first.span.end : second.span.start]
@@ -1138,15 +1151,23 @@ class Linker:
         return None
 
     def _claimant_differs(self, node: CountNode, total: CountNode, values: dict[str, Any]) -> bool:
-        """A governor's count after the ministry's total is the governor's own claim."""
-        if node.claimant is None or total.context_claimant is None:
+        """A governor's count after the ministry's total is the governor's own claim;
+        a count the other side speaks for ("It said 15 ..." after "Ukraine's air force
+        said") is never part of this side's total."""
+        if total.context_claimant is None:
             return False
-        speaker = total.context_claimant
-        mine = (
-            values.get(attributes.span_key(node.claimant.start_char, node.claimant.end_char)) or {}
-        )
-        theirs = values.get(attributes.span_key(speaker.start_char, speaker.end_char)) or {}
-        return mine.get("name") != theirs.get("name")
+        theirs = self._claimant_value(total.context_claimant, values)
+        if node.claimant is not None:
+            return self._claimant_value(node.claimant, values).get("name") != theirs.get("name")
+        if node.context_claimant is None:
+            return False
+        mine = self._claimant_value(node.context_claimant, values)
+        return None not in (mine.get("country"), theirs.get("country")) and mine.get(
+            "country"
+        ) != theirs.get("country")
+
+    def _claimant_value(self, span: Span, values: dict[str, Any]) -> dict[str, Any]:
+        return values.get(attributes.span_key(span.start_char, span.end_char)) or {}
 
     def _category(self, node: CountNode, values: dict[str, Any]) -> str | None:
         if node.weapon is None:
