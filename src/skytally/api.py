@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +14,7 @@ import spacy
 from spacy.language import Language
 
 from .errors import Errors, InputError
+from .normalize import OffsetMap, matching_view
 from .schema import InterceptionEvent
 from .times import parse_published
 
@@ -29,6 +31,7 @@ PIPELINE = (
 BUNDLED_MODEL = "skytally-rules"
 
 PublishedLike = str | date | datetime | None
+_END = object()
 
 
 def build_pipeline(config: dict[str, dict[str, Any]] | None = None) -> Language:
@@ -85,9 +88,18 @@ def _default_pipeline() -> Language:
     return spacy.load(bundled_model_path())
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _check_text(text: object) -> str:
     if not isinstance(text, str):
         raise TypeError(Errors.E001.format(type_name=type(text).__name__, value=text))
+    if not text.isascii():
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            raise InputError(
+                Errors.E009.format(code=ord(surrogate.group()), position=surrogate.start())
+            )
     return text
 
 
@@ -119,14 +131,45 @@ def split_into_chunks(text: str, limit: int | None = None) -> list[tuple[int, st
     return chunks
 
 
-def _shift(event: InterceptionEvent, offset: int, index_base: int) -> InterceptionEvent:
-    if offset == 0 and index_base == 0:
+_EVIDENCE = ("count", "weapon", "place", "heading_to", "claimant")
+
+
+def _shift(
+    event: InterceptionEvent,
+    offset: int,
+    index_base: int,
+    view: OffsetMap | None = None,
+    original: str = "",
+) -> InterceptionEvent:
+    """`event` with offsets moved by `offset` and `part_of` by `index_base`; with a
+    `view` map, offsets first go from the matching view back to `original`."""
+    if offset == 0 and index_base == 0 and view is None:
         return event
     data = event.model_dump()
-    for key in ("count", "weapon", "place", "heading_to", "claimant", "sentence"):
+    if view is not None:
+        for key in _EVIDENCE:
+            if data.get(key) is not None:
+                start, end = view.start(data[key]["start"]), view.end(data[key]["end"])
+                data[key].update(start=start, end=end, text=original[start:end])
+        for mention in data.get("mentions") or []:
+            start, end = view.start(mention["start"]), view.end(mention["end"])
+            mention.update(start=start, end=end, text=original[start:end])
+        sentence = data["sentence"]
+        sentence.update(start=view.start(sentence["start"]), end=view.end(sentence["end"]))
+        if data.get("period") is not None:
+            period = data["period"]
+            start, end = view.start(period["text_start"]), view.end(period["text_end"])
+            period.update(text_start=start, text_end=end, text=original[start:end])
+    for key in (*_EVIDENCE, "sentence"):
         if data.get(key) is not None:
             data[key]["start"] += offset
             data[key]["end"] += offset
+    for mention in data.get("mentions") or []:
+        mention["start"] += offset
+        mention["end"] += offset
+    for mention in data.get("mentions") or []:
+        mention["start"] += offset
+        mention["end"] += offset
     if data.get("period") is not None:
         data["period"]["text_start"] += offset
         data["period"]["text_end"] += offset
@@ -142,52 +185,90 @@ def extract(
     return next(extract_many([text], published=published, nlp=nlp))
 
 
+def _positive(name: str, value: object, allowed: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InputError(Errors.E006.format(name=name, value=value, allowed=allowed))
+    return value
+
+
 def extract_many(
     texts: Iterable[str],
-    published: PublishedLike | Sequence[PublishedLike] = None,
+    published: PublishedLike | Iterable[PublishedLike] = None,
     *,
     batch_size: int = 32,
     n_process: int = 1,
     nlp: Language | None = None,
 ) -> Iterator[list[InterceptionEvent]]:
     """Events for each text, in order. `published` is one value for all texts
-    or a sequence with one value per text."""
+    or an iterable (list, tuple, generator) with exactly one value per text.
+
+    Arguments are checked on the call; texts and per-text published values as
+    they are read."""
     if isinstance(texts, (str, bytes)):
         raise TypeError(Errors.E008.format(type_name=type(texts).__name__))
-    pipeline = nlp or load()
-    if isinstance(published, (list, tuple)):
-        published_values: Iterator[PublishedLike] = iter(published)
-        per_text = True
-    else:
-        per_text = False
-        shared = _published_text(published)  # type: ignore[arg-type]
+    _positive("batch_size", batch_size, "a whole number of 1 or more")
+    if n_process != -1:
+        _positive("n_process", n_process, "a whole number of 1 or more, or -1 (every CPU)")
+    if published is None or isinstance(published, (str, bytes, date)):
+        shared = _published_text(published)
+        return _extract_stream(texts, None, shared, batch_size, n_process, nlp or load())
+    try:
+        values = iter(published)  # type: ignore[call-overload]
+    except TypeError:
+        # not a date and not iterable: parse_published names what it got
+        _published_text(published)  # type: ignore[arg-type]
+        raise
+    return _extract_stream(texts, values, None, batch_size, n_process, nlp or load())
+
+
+def _extract_stream(
+    texts: Iterable[str],
+    published_values: Iterator[PublishedLike] | None,
+    shared: str | None,
+    batch_size: int,
+    n_process: int,
+    pipeline: Language,
+) -> Iterator[list[InterceptionEvent]]:
+    # the matching view's map of each chunk, in the order pipe() returns them
+    views: deque[tuple[OffsetMap | None, str]] = deque()
 
     def docs() -> Iterator[tuple[Any, tuple[int, int, int]]]:
+        count = 0
         for index, text in enumerate(texts):
+            count = index + 1
             _check_text(text)
-            if per_text:
+            if published_values is not None:
                 try:
                     value = _published_text(next(published_values))
                 except StopIteration:
                     raise InputError(
-                        Errors.E002.format(
-                            value=published, reason=f"fewer published values than texts ({index})"
+                        Errors.E016.format(
+                            detail=f"fewer published values than texts ({index} for more)"
                         )
                     ) from None
             else:
                 value = shared
             chunks = split_into_chunks(text)
             for number, (offset, chunk) in enumerate(chunks):
-                doc = pipeline.make_doc(chunk)
+                view, mapping = matching_view(chunk)
+                views.append((mapping, chunk))
+                doc = pipeline.make_doc(view)
                 doc._.published = value
                 yield doc, (index, offset, len(chunks) - number - 1)
+        if published_values is not None and next(published_values, _END) is not _END:
+            raise InputError(
+                Errors.E016.format(
+                    detail=f"more published values than texts (over {count} for {count})"
+                )
+            )
 
     current: list[InterceptionEvent] = []
     for doc, (_, offset, chunks_left) in pipeline.pipe(
         docs(), as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
+        mapping, chunk = views.popleft()
         base = len(current)
-        current.extend(_shift(event, offset, base) for event in doc._.events)
+        current.extend(_shift(event, offset, base, mapping, chunk) for event in doc._.events)
         if chunks_left == 0:
             yield current
             current = []

@@ -13,11 +13,19 @@ class Errors:
     E003 = "cannot read {path}: the file is not valid UTF-8 text (byte {position})"
     E004 = "cannot read {path}: {reason}"
     E005 = "{path} is not a skytally pipeline: {reason}"
+    E006 = "{name} must be {allowed}, not {value!r}"
     E007 = "cannot write {path}: {reason}"
     E008 = "extract_many expects an iterable of texts, got a single {type_name}; use extract()"
+    E009 = (
+        "the text holds a lone surrogate U+{code:04X} at offset {position}: it is not valid "
+        "Unicode; decode the input with errors='replace' (or 'strict' to find the cause)"
+    )
     E010 = "{where}: invalid JSON: {reason}"
     E011 = "{where}: {reason}"
     E012 = "{where}: markup error: {reason}"
+    E016 = (
+        "extract_many got {detail}; give one published value for all texts or exactly one per text"
+    )
     E020 = "unknown conversion {source} -> {target}; supported: {supported}"
     E021 = "cannot tell the format of {path} from its name; pass {option} with one of: {choices}"
     E022 = "markup is read-only (written by hand, docs/annotation.md); supported: {supported}"

@@ -62,6 +62,20 @@ _ISO_DATETIME = re.compile(
 )
 
 
+#: the earliest publication date skytally resolves times against; the latest is
+#: a year after today (docs/conventions.md, "Publication dates")
+EARLIEST_PUBLISHED = date(1990, 1, 1)
+
+
+def latest_published(today: date | None = None) -> date:
+    """The latest supported publication date: a year after `today`."""
+    today = today or date.today()
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + 1, day=28)
+
+
 def parse_published(value: str | date | datetime | None) -> date | datetime | None:
     """Read an article's publication date or datetime, strictly.
 
@@ -70,24 +84,53 @@ def parse_published(value: str | date | datetime | None) -> date | datetime | No
     ``2025-11-01 09:30``. Surrounding whitespace is ignored. Anything else,
     relative words like "yesterday" included, raises ``InputError`` (E002):
     guessing a publication date would silently shift every period.
+
+    Supported dates run from 1990-01-01 to a year after today; outside that
+    range, and for a UTC offset that is not a whole number of minutes, the
+    error names the value. Every period resolved against an accepted value
+    fits the event model.
     """
-    if value is None or isinstance(value, datetime):
+    if value is None:
         return value
-    if isinstance(value, date):
-        return value
+    if isinstance(value, date):  # datetime is a date too
+        return _check_published(value, value)
     if not isinstance(value, str):
         reason = f"expected an ISO 8601 string, a date or a datetime, not {type(value).__name__}"
         raise InputError(Errors.E002.format(value=value, reason=reason))
     text = value.strip()
+    moment: date | None = None
     try:
         if _ISO_DATE.fullmatch(text):
-            return date.fromisoformat(text)
-        if _ISO_DATETIME.fullmatch(text):
-            return datetime.fromisoformat(text)
+            moment = date.fromisoformat(text)
+        elif _ISO_DATETIME.fullmatch(text):
+            moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise InputError(Errors.E002.format(value=value, reason=exc)) from None
+    if moment is not None:
+        return _check_published(moment, value)
     reason = "expected an ISO 8601 date (YYYY-MM-DD) or datetime (YYYY-MM-DDTHH:MM[:SS][+HH:MM])"
     raise InputError(Errors.E002.format(value=value, reason=reason))
+
+
+def _check_published(moment: date, value: object) -> date:
+    """`moment` if it is in the supported range with a whole-minute offset; else E002."""
+    day = moment.date() if isinstance(moment, datetime) else moment
+    latest = latest_published()
+    if not EARLIEST_PUBLISHED <= day <= latest:
+        reason = (
+            f"outside the supported range {EARLIEST_PUBLISHED.isoformat()} to "
+            f"{latest.isoformat()} (a year after today)"
+        )
+        raise InputError(Errors.E002.format(value=value, reason=reason))
+    if isinstance(moment, datetime):
+        try:
+            offset = moment.utcoffset()
+        except Exception as error:  # a broken tzinfo
+            raise InputError(Errors.E002.format(value=value, reason=error)) from None
+        if offset is not None and offset % timedelta(minutes=1):
+            reason = f"its UTC offset {offset} is not a whole number of minutes"
+            raise InputError(Errors.E002.format(value=value, reason=reason))
+    return moment
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..errors import DataError, Errors
 from ..schema import GoldEvent
@@ -82,6 +82,16 @@ class ArticleRecord(BaseModel):
     spans: list[SpanRecord] = Field(default_factory=list)
     relations: list[RelationRecord] = Field(default_factory=list)
     events: list[GoldEvent] = Field(default_factory=list)
+
+    @field_validator("published")
+    @classmethod
+    def _published_supported(cls, value: str | None) -> str | None:
+        # the same check as `skytally extract --published`: a record `data validate`
+        # passes never fails later in `evaluate` or `annotate`
+        from ..times import parse_published
+
+        parse_published(value)
+        return value
 
     def span_by_id(self) -> dict[str, SpanRecord]:
         return {span.id: span for span in self.spans}
