@@ -193,7 +193,7 @@ _NIGHT_OF = rf"{_NIGHT_LEAD}night{_S}(?:of|from|between)(?={_S}{_DATEISH})"
 _NIGHT_TO = rf"{_NIGHT_LEAD}night{_S}(?:to|into|before|leading{_S}(?:up{_S})?to)(?={_S}{_DATEISH})"
 _OVERNIGHT_PREP = rf"overnight{_S}(?:on|into|to|of|from|between)(?={_S}{_DATEISH})"
 _NIGHT_BARE = (
-    rf"(?:overnight|(?:late{_S})?last{_S}night|tonight|this{_S}night"
+    rf"(?:overnight|(?:late{_S})?last{_S}night|tonight|this{_S}(?:past{_S})?night"
     rf"|(?:during|in|over|through|throughout|in{_S}the{_S}course{_S}of){_S}the{_S}(?:past{_S})?night)\b"
 )
 _EARLY = (
@@ -1096,6 +1096,17 @@ def _resolve_single(
     if meaning.ref is None and meaning.frame is None and anchor is not None and end > anchor:
         # a bare clock time that has not happened yet on the publication day
         start, end = _span(meaning, day - timedelta(days=1), zone, convert)
+    elif (
+        meaning.frame == "night_of"
+        and meaning.clock is None
+        and anchor is not None
+        and start > anchor
+        and day == today
+    ):
+        # "on the night of March 4" in a report of the morning of March 4: a claim
+        # is not made about a night that has not begun, so it is the night that
+        # ended that morning
+        start, end = _span(meaning, day - timedelta(days=1), zone, convert)
     if prefix in _SINCE:
         return start, None
     if prefix in _UNTIL:
@@ -1195,3 +1206,42 @@ def resolve_period(
     if start is not None and end is not None and end < start:
         return None, None  # self-contradictory text ("the night of Sunday to Sunday")
     return start, end
+
+
+# "KYIV, March 4 (Reuters) -", "MOSCOW, 4 March. /TASS/.": a city in capitals or
+# title case, a day and month, then the agency or a dash, at the top of the text
+_DATELINE = re.compile(
+    r"^[^\S\n]*[A-Z][A-Za-z .'’-]{1,40},[^\S\n]+"
+    r"(?:(?P<month>[A-Z][a-z]{2,8})\.?[^\S\n]+(?P<day>\d{1,2})"
+    r"|(?P<day2>\d{1,2})[^\S\n]+(?P<month2>[A-Z][a-z]{2,8})\.?)"
+    r"(?:,?[^\S\n]+\d{4})?[^\S\n]*[.,]?[^\S\n]*(?:\(|/|-|–|—)",
+    re.MULTILINE,
+)
+DATELINE_REACH = 600  # characters from the top where a dateline may stand
+
+
+def dateline_anchor(
+    text: str, published: date | datetime | None, tz: ZoneInfo
+) -> date | datetime | None:
+    """What relative times are read against when a dateline names the day after the
+    page's stamp (a page stamped in UTC late on March 3 carries "KYIV, March 4"):
+    the dateline's day. Otherwise `published` itself."""
+    value = parse_published(published)
+    if value is None:
+        return value
+    match = _DATELINE.search(text[:DATELINE_REACH])
+    if match is None:
+        return value
+    month_name = match["month"] or match["month2"]
+    if month_name.lower().rstrip(".")[:3] not in _MONTH_NUMBERS:
+        return value
+    local = (
+        value.astimezone(tz).date()
+        if isinstance(value, datetime) and value.tzinfo
+        else (value.date() if isinstance(value, datetime) else value)
+    )
+    following = local + timedelta(days=1)
+    month, day = _month_number(month_name), int(match["day"] or match["day2"])
+    if (following.month, following.day) != (month, day):
+        return value
+    return datetime.combine(following, time(12), tz)

@@ -64,7 +64,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
             for e in doc.ents
             if e.label_ == "COUNT"
             and attributes.span_key(e.start_char, e.end_char) in values
-            and not (info.get(attributes.span_key(e.start_char, e.end_char)) or {}).get("restates")
+            and not _ignored(info.get(attributes.span_key(e.start_char, e.end_char)) or {})
         ),
         key=lambda e: e.start_char,
     )
@@ -174,6 +174,12 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         draft["part_of"] = first_draft.get(parent) if parent is not None else None
     _detach_overfull_parts(drafts)
     return drafts
+
+
+def _ignored(count_info: dict[str, Any]) -> bool:
+    """A count that repeats one already reported ("four of the seven missiles") or
+    stands on a caption or a link to another story."""
+    return bool(count_info.get("restates") or count_info.get("furniture"))
 
 
 def _place(

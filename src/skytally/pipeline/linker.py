@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import registry
 
+from ..furniture import furniture_lines
 from . import attributes
 from .sentences import SentenceIndex
 
@@ -296,12 +297,21 @@ class Linker:
         self.sents = SentenceIndex(doc)
         sentences = [doc[start:end] for start, end in self.sents.bounds]
         sentence_of = self.sents.number
+        # captions and links to other stories state no claim of this article
+        furniture = furniture_lines(doc.text)
+        furniture_counts: list[Span] = []
         ents_by_sentence: dict[int, list[Span]] = {}
+        stated: list[Span] = []
         for ent in doc.ents:
+            if any(start <= ent.start_char < end for start, end in furniture):
+                if ent.label_ == "COUNT":
+                    furniture_counts.append(ent)
+                continue
+            stated.append(ent)
             ents_by_sentence.setdefault(sentence_of[ent.start], []).append(ent)
 
         nodes: list[CountNode] = []
-        for ent in doc.ents:
+        for ent in stated:
             value = values.get(attributes.span_key(ent.start_char, ent.end_char))
             if ent.label_ == "COUNT" and value:
                 nodes.append(
@@ -346,7 +356,7 @@ class Linker:
         self._settle_ambiguous_lists(nodes)
         self._fallback_context(nodes, sentences, ents_by_sentence)
         self._default_regional_place(doc, nodes, values)
-        self._write(doc, nodes)
+        self._write(doc, nodes, furniture_counts)
         return doc
 
     # ----------------------------------------------------------- outcomes
@@ -1408,7 +1418,7 @@ class Linker:
         return None
 
     # -------------------------------------------------------------- output
-    def _write(self, doc: Doc, nodes: list[CountNode]) -> None:
+    def _write(self, doc: Doc, nodes: list[CountNode], ignored: list[Span]) -> None:
         links: list[list[Any]] = []
         info: dict[str, Any] = {}
 
@@ -1442,6 +1452,8 @@ class Linker:
                 "unpairable": node.unpairable or node.ambiguous_places,
                 "restates": node.restates is not None,
             }
+        for ent in ignored:
+            info[attributes.span_key(ent.start_char, ent.end_char)] = {"furniture": True}
         doc._.links = links
         doc._.count_info = info
 

@@ -10,6 +10,7 @@ through `span._.value`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
@@ -21,12 +22,16 @@ from spacy.tokens import Doc, Span
 from ..gazetteer import Gazetteer
 from ..lexicon import claimant_info, outcome_of_phrase
 from ..numbers import parse_count
-from ..times import KYIV, MOSCOW, parse_published, resolve_period
+from ..times import KYIV, MOSCOW, dateline_anchor, resolve_period
 from ..weapons import categorize
 from . import attributes
 from .sentences import SentenceIndex
 
 ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_LEADING_PREPOSITION = re.compile(r"^(?:on|in|since|from|as\s+of)\s+", re.IGNORECASE)
 
 
 class Normalizer:
@@ -53,7 +58,7 @@ class Normalizer:
                 claimant_countries[value["country"]] += 1
         zone = self._zone(claimant_countries, countries)
         doc._.time_zone = zone.key
-        published = parse_published(doc._.published)
+        published = dateline_anchor(doc.text, doc._.published, zone)
         sentences = SentenceIndex(doc)
         claimant_zone: dict[int, ZoneInfo] = {}
         for span in doc.ents:
@@ -63,14 +68,33 @@ class Normalizer:
                 )
                 if country in ZONE_OF_COUNTRY:
                     claimant_zone.setdefault(sentences.start(span), ZONE_OF_COUNTRY[country])
+        dated_by_sentence: dict[int, Span] = {}
         for span in doc.ents:
             if span.label_ == "TIME":
                 # a claimant in the same sentence decides the zone of its times
                 # (a wire story quotes Moscow and Kyiv side by side)
                 local_zone = claimant_zone.get(sentences.start(span), zone)
-                values[attributes.span_key(span.start_char, span.end_char)] = self._period(
-                    span, published, local_zone
-                )
+                period = self._period(span, published, local_zone)
+                values[attributes.span_key(span.start_char, span.end_char)] = period
+                if period["start"] and _YEAR.search(span.text):
+                    dated_by_sentence.setdefault(sentences.start(span), span)
+        for span in doc.ents:
+            key = attributes.span_key(span.start_char, span.end_char)
+            dated = dated_by_sentence.get(sentences.start(span)) if span.label_ == "TIME" else None
+            if dated is None or dated is span or values[key]["start"] or values[key]["end"]:
+                continue
+            # "On March 3, 2025, ... between 23:00 and 07:00": the sentence's full date
+            # dates a window that cannot be placed on its own
+            local_zone = claimant_zone.get(sentences.start(span), zone)
+            dated_text = _LEADING_PREPOSITION.sub("", dated.text)
+            start, end = resolve_period(
+                f"{span.text} on {dated_text}", published=published, tz=local_zone
+            )
+            if start is not None or end is not None:
+                values[key] = {
+                    "start": start.isoformat() if start else None,
+                    "end": end.isoformat() if end else None,
+                }
         doc._.skytally_values = values
         return doc
 
@@ -119,6 +143,8 @@ class Normalizer:
 
 @Language.factory(
     "skytally_normalizer",
+    requires=["doc.ents"],
+    assigns=["doc._.skytally_values", "doc._.time_zone"],
     default_config={"gazetteer_path": None, "default_zone": "Europe/Moscow"},
 )
 def make_normalizer(

@@ -1,0 +1,97 @@
+"""When a claim happened, read against the page: the night a morning report
+means, datelines in another zone than the page stamp, captions and links to
+other stories, and windows dated elsewhere in their sentence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import skytally
+from skytally.furniture import furniture_lines
+from skytally.times import dateline_anchor, resolve_period
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+KYIV = ZoneInfo("Europe/Kyiv")
+
+
+def moscow(day: int, hour: int) -> datetime:
+    return datetime(2025, 3, day, hour, tzinfo=MOSCOW)
+
+
+@pytest.mark.parametrize(
+    ("published", "start", "end"),
+    [
+        # a morning report: the night that ended that morning
+        ("2025-03-04T09:00:00+03:00", moscow(3, 23), moscow(4, 7)),
+        ("2025-03-04", moscow(3, 23), moscow(4, 7)),
+        # the next morning's report: that night, as written
+        ("2025-03-05T09:00:00+03:00", moscow(4, 23), moscow(5, 7)),
+        # a report written while the night is under way
+        ("2025-03-04T23:30:00+03:00", moscow(4, 23), moscow(5, 7)),
+    ],
+)
+def test_the_night_of_the_publication_day_has_begun_before_publication(
+    published: str, start: datetime, end: datetime
+) -> None:
+    assert resolve_period("on the night of March 4", published=published, tz=MOSCOW) == (
+        start,
+        end,
+    )
+
+
+def test_this_past_night_is_overnight() -> None:
+    period = resolve_period("this past night", published="2025-03-04T09:00:00+03:00", tz=MOSCOW)
+    assert period == (moscow(3, 23), moscow(4, 7))
+
+
+DATELINED = (
+    "KYIV, March 4 (Reuters) - Ukraine's air force said on Tuesday that Russia launched 90 "
+    "drones overnight and that 60 of them were shot down."
+)
+
+
+@pytest.mark.parametrize(
+    "published", ["2025-03-03", "2025-03-03T21:30:00+00:00", "2025-03-04T08:00:00+02:00"]
+)
+def test_a_dateline_a_day_after_the_page_stamp_gives_the_local_day(published: str) -> None:
+    events = skytally.extract(DATELINED, published=published)
+    assert [e.count.value for e in events] == [90, 60]
+    for event in events:
+        assert event.period is not None
+        assert event.period.end == datetime(2025, 3, 4, 7, tzinfo=KYIV)
+
+
+def test_a_dateline_far_from_the_page_stamp_changes_nothing() -> None:
+    # an old dateline on a page stamped days later (a republished story) is not a
+    # correction of the stamp
+    assert dateline_anchor(DATELINED, "2025-03-10", KYIV) == datetime(2025, 3, 10).date()
+    assert dateline_anchor("No dateline here.", "2025-03-03", KYIV) == datetime(2025, 3, 3).date()
+
+
+def test_captions_and_links_to_other_stories_state_no_claim() -> None:
+    text = (
+        "Air defences destroyed 30 drones over the Kursk region overnight, the ministry said.\n"
+        "Read also: Russia says 50 drones shot down over Bryansk on Sunday\n"
+        "📷 Photo: debris of a drone downed over Belgorod on March 3, 2023\n"
+        "The governor said nobody was hurt."
+    )
+    assert [text[a:b].split(":")[0].strip(" 📷") for a, b in furniture_lines(text)] == [
+        "Read also",
+        "Photo",
+    ]
+    events = skytally.extract(text, published="2025-03-04T09:00:00+03:00")
+    assert [(e.count.value, e.place.code if e.place else None) for e in events] == [(30, "RU-KRS")]
+    assert events[0].period is not None and events[0].period.text == "overnight"
+
+
+def test_a_window_takes_the_full_date_of_its_sentence_without_published() -> None:
+    text = (
+        "On March 3, 2025, 45 drones were shot down over the Belgorod region between 23:00 "
+        "and 07:00 Moscow time, the ministry said."
+    )
+    (event,) = skytally.extract(text)
+    assert event.period is not None
+    assert (event.period.start, event.period.end) == (moscow(3, 23), moscow(4, 7))
