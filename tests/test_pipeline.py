@@ -237,6 +237,38 @@ def _summary(events) -> list[tuple]:
             "Of the four Kinzhal missiles, two were shot down.",
             [(4, "launched", None, None), (2, "destroyed", None, 0)],
         ),
+        (
+            # the outcome at the end of a long subject; "launched at" describes
+            "All 12 missiles, five attack drones and two reconnaissance drones launched at "
+            "the country overnight were shot down, the air force said.",
+            [
+                (12, "destroyed", None, None),
+                (5, "destroyed", None, None),
+                (2, "destroyed", None, None),
+            ],
+        ),
+        (
+            # only the "each" reading makes 11 + 5 + 5 add up to 21
+            "The ministry said 21 drones were destroyed overnight, 11 over the Belgorod region "
+            "and five more over Crimea and the Black Sea.",
+            [
+                (21, "destroyed", None, None),
+                (11, "destroyed", "RU-BEL", 0),
+                (5, "destroyed", "UA-43", 0),
+                (5, "destroyed", "SEA-BLACK", 0),
+            ],
+        ),
+        (
+            "Drones were downed over the Kursk, Bryansk and Oryol regions overnight, the "
+            "ministry said. In total, 26 UAVs were destroyed. Of these, 14 were over Kursk, "
+            "eight over Bryansk and four over Oryol.",
+            [
+                (26, "destroyed", None, None),
+                (14, "destroyed", "RU-KRS", 0),
+                (8, "destroyed", "RU-BRY", 0),
+                (4, "destroyed", "RU-ORL", 0),
+            ],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:

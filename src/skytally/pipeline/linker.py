@@ -407,11 +407,14 @@ class Linker:
         left_limit = max([*preceding, span.start - self.max_outcome_distance])
         outcomes = [e for e in ents if e.label_ == "OUTCOME"]
         # "seven drones launched by Russia overnight were destroyed": the participle
-        # describes the drones when another outcome word follows it
+        # describes the drones when another outcome word speaks for the count
         outcomes = [
             e
             for e in outcomes
-            if not (self._describes_weapon(e) and any(o.start > e.end for o in outcomes))
+            if not (
+                (self._describes_weapon(e) and any(o.start > e.end for o in outcomes))
+                or self._precedes_its_verb(e, outcomes, ents)
+            )
         ]
         right = [e for e in outcomes if span.end <= e.start < right_limit]
         left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
@@ -525,6 +528,27 @@ class Linker:
             outcome.text.lower() in ("launched", "fired", "sent")
             and outcome.end < len(doc)
             and doc[outcome.end].lower_ == "by"
+        )
+
+    def _precedes_its_verb(self, outcome: Span, outcomes: list[Span], ents: list[Span]) -> bool:
+        """ "two reconnaissance drones launched at the country overnight were shot
+        down": a participle right after the weapon, with the clause's own passive
+        verb later and no other count or clause break between them."""
+        doc = outcome.doc
+        if (
+            outcome.start == 0
+            or doc[outcome.start - 1].ent_type_ != "WEAPON"
+            or self._passive(doc, outcome)
+        ):
+            return False
+        later = [o for o in outcomes if o.start >= outcome.end and self._passive(doc, o)]
+        if not later:
+            return False
+        between = doc[outcome.end : later[0].start]
+        # "... fired at Kharkiv were destroyed as well, both of them": the later
+        # verb has a count of its own
+        return not any(t.text in {",", ";", ":"} for t in between) and not any(
+            e.label_ == "COUNT" and e.start >= outcome.end for e in ents
         )
 
     def _adjacent_left(self, doc: Doc, outcome: Span, count: Span) -> bool:
