@@ -95,3 +95,16 @@ def test_a_window_takes_the_full_date_of_its_sentence_without_published() -> Non
     (event,) = skytally.extract(text)
     assert event.period is not None
     assert (event.period.start, event.period.end) == (moscow(3, 23), moscow(4, 7))
+
+
+def test_lines_that_only_date_the_page_are_furniture() -> None:
+    text = (
+        "Ukraine says it downed 10 missiles\n2024-05-02 | 07:45\n"
+        "Updated: May 26, 2023 14:05 GMT\n07:32\n"
+        "At 07:32 the air force said 10 missiles were downed.\nOn Sunday night\n"
+    )
+    assert [text[a:b].strip() for a, b in furniture_lines(text)] == [
+        "2024-05-02 | 07:45",
+        "Updated: May 26, 2023 14:05 GMT",
+        "07:32",
+    ]

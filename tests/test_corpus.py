@@ -166,7 +166,9 @@ def test_stats_command_prints_tables() -> None:
     result = CliRunner().invoke(app, ["data", "stats", str(DATA / "dev.jsonl"), "--json"])
     assert result.exit_code == 0
     tables = json.loads(result.output)
-    assert tables["split"] == {"dev": 50}
+    lines = (DATA / "dev.jsonl").read_text(encoding="utf-8").splitlines()
+    assert tables["split"] == {"dev": len(lines)}
+    assert sum(tables["style"].values()) == len(lines)
     assert set(tables) >= {"split", "style", "label", "relation", "outcome", "phenomenon"}
 
 

@@ -157,3 +157,44 @@ def test_summing_top_level_events_of_a_repeated_bulletin_counts_once(nlp, publis
     once = rows(P, nlp, published)
     twice = rows(P + "\n\n" + P + "\n\n" + P, nlp, published)
     assert twice == once
+
+
+def test_a_bound_in_the_lead_and_the_exact_number_in_the_body_are_one_claim(nlp) -> None:
+    text = (
+        "Air defence shot down 32 drones overnight\n\n"
+        "Russia sent more than 50 drones against Ukraine during the night, and air defence "
+        "units brought down 32 of them, the air force said.\n\n"
+        "According to the air force, overnight the enemy launched 53 Shahed-type drones. As "
+        "of 07:00, 32 of them had been shot down over the Sumy and Kyiv regions."
+    )
+    events = skytally.extract(text, published="2024-12-06T09:00:00+02:00", nlp=nlp)
+    assert [(e.count.value, e.outcome.value, e.part_of) for e in events] == [
+        (32, "destroyed", 1),
+        (53, "launched", None),
+    ]
+    downed, launched = events
+    assert [m.text for m in launched.mentions] == ["more than 50"]
+    assert [m.text for m in downed.mentions] == ["32", "32"]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        ("more than 50", "53", True),
+        ("at least 20", "20", True),
+        ("about 40", "43", True),
+        ("more than 50", "50", False),
+        ("about 40", "60", False),
+        ("12", "13", False),
+    ],
+)
+def test_counts_agree_when_an_exact_number_meets_a_bound(first, second, same) -> None:
+    from skytally.numbers import parse_count
+    from skytally.pipeline.assembler import _values_agree
+
+    def count(text: str) -> dict:
+        value, qualifier = parse_count(text)
+        return {"value": value, "qualifier": qualifier.value}
+
+    assert _values_agree(count(first), count(second)) is same
+    assert _values_agree(count(second), count(first)) is same

@@ -269,6 +269,28 @@ def _summary(events) -> list[tuple]:
                 (4, "destroyed", "RU-ORL", 0),
             ],
         ),
+        (
+            # a mayor's drones heading for his city were not downed over it
+            "Moscow Mayor Sergei Sobyanin said air defences shot down two more drones flying "
+            "towards the capital.",
+            [(2, "destroyed", None, None)],
+        ),
+        (
+            "Kyiv mayor Vitali Klitschko said air defence destroyed 15 drones over the capital "
+            "overnight.",
+            [(15, "destroyed", "UA-30", None)],
+        ),
+        (
+            # the title is outside the claimant's name; his region is named once
+            "Governor Alexander Bogomaz of the Bryansk region said two drones were destroyed "
+            "overnight.",
+            [(2, "destroyed", "RU-BRY", None)],
+        ),
+        (
+            "In the Bryansk region, Governor Alexander Bogomaz said, air defences destroyed "
+            "two drones.",
+            [(2, "destroyed", "RU-BRY", None)],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:
@@ -352,3 +374,12 @@ def test_a_respectively_list_belongs_to_the_count_that_named_it_with_or_without_
             (10, "destroyed", "RU-KRS", 1),
             (5, "destroyed", "RU-VOR", 1),
         ]
+
+
+def test_the_capital_is_the_capital_of_the_side_reporting(nlp) -> None:
+    moscow = _events(nlp, "Sobyanin said two drones flying towards the capital were shot down.")
+    kyiv = _events(
+        nlp, "Ukraine's air force said 12 drones flying towards the capital were shot down."
+    )
+    assert [e.heading_to.code for e in moscow if e.heading_to] == ["RU-MOW"]
+    assert [e.heading_to.code for e in kyiv if e.heading_to] == ["UA-30"]

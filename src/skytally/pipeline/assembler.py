@@ -10,6 +10,7 @@ with more evidence is kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from spacy.language import Language
@@ -237,8 +238,8 @@ def _place_identity(place: dict[str, Any] | None) -> tuple[Any, ...] | None:
     return (place["code"],) if place["code"] is not None else (None, place["name"])
 
 
-def _compatible(a: Any, b: Any) -> bool:
-    return a is None or b is None or a == b
+def _compatible(a: Any, b: Any, wildcard: Any = None) -> bool:
+    return a is None or b is None or a == b or wildcard in (a, b)
 
 
 def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[..., Any]) -> bool:
@@ -246,13 +247,12 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
     same things with the same fate, in the same place, period and voice, said
     in another sentence."""
     if (
-        kept["count"]["value"] != draft["count"]["value"]
-        or kept["count"]["qualifier"] != draft["count"]["qualifier"]
+        not _values_agree(kept["count"], draft["count"])
         or kept["outcome"] != draft["outcome"]
         or kept["sentence"] == draft["sentence"]  # a sentence does not restate itself
         or kept["_key"] == draft["_key"]
         or _place_identity(kept["place"]) != _place_identity(draft["place"])
-        or not _compatible(_category(kept), _category(draft))
+        or not _compatible(_category(kept), _category(draft), wildcard="unknown")
         or not _compatible(
             kept["heading_to"] and kept["heading_to"]["code"],
             draft["heading_to"] and draft["heading_to"]["code"],
@@ -275,15 +275,49 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
     return lone is not None and (lone["place"] is not None or not lone["_children"])
 
 
+#: an instant ("at about 10 pm") restates a window that starts or ends this close to it
+INSTANT_SLACK = timedelta(hours=2)
+
+
+def _values_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same number, or a bound and an exact number it holds ("more than 50"
+    in a headline, "53" in the body)."""
+    if (a["value"], a["qualifier"]) == (b["value"], b["qualifier"]):
+        return True
+    if "exact" not in (a["qualifier"], b["qualifier"]) or a["qualifier"] == b["qualifier"]:
+        return False
+    bound, exact = (b, a["value"]) if a["qualifier"] == "exact" else (a, b["value"])
+    limit = bound["value"]
+    # a rounded number stays near the exact one: "more than 30" is not a way to say 112
+    near = abs(exact - limit) <= max(5, limit // 4)
+    return near and {
+        "more_than": exact > limit,
+        "at_least": exact >= limit,
+        "at_most": exact <= limit,
+        "approximate": abs(exact - limit) <= max(2, limit // 10),
+    }.get(bound["qualifier"], False)
+
+
 def _periods_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     if a is None or b is None or None in (a["start"], a["end"], b["start"], b["end"]):
         return True
-    return a["start"] < b["end"] and b["start"] < a["end"]
+    a_start, a_end, b_start, b_end = (
+        datetime.fromisoformat(str(v)) for v in (a["start"], a["end"], b["start"], b["end"])
+    )
+    if a_start == a_end or b_start == b_end:
+        # the time an attack began is a point in the night it belongs to
+        return a_start - INSTANT_SLACK <= b_end and b_start - INSTANT_SLACK <= a_end
+    return a_start < b_end and b_start < a_end
 
 
 def _evidence_weight(draft: dict[str, Any]) -> int:
-    return sum(draft[k] is not None for k in ("period", "claimant", "place", "weapon")) + (
-        2 if draft["_children"] else 0
+    """Which statement of a claim to report: the one that says most, an exact number
+    over a rounded one, a part of its total over a lone headline."""
+    return (
+        sum(draft[k] is not None for k in ("period", "claimant", "place", "weapon"))
+        + (2 if draft["_children"] else 0)
+        + (1 if draft["_parent"] is not None else 0)
+        + (1 if draft["count"]["qualifier"] == "exact" else 0)
     )
 
 

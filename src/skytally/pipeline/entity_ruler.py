@@ -63,6 +63,14 @@ UNKNOWN_REGION = re.compile(
     r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
     r"\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
 )
+# "the capital", "the Russian capital": a place named by its role; which city it is
+# the normaliser decides from the article (docs/conventions.md, Places)
+CAPITAL = re.compile(
+    r"(?<=\bthe )(?:(?:Russian|Ukrainian)\s+)?capital\b"
+    r"(?!\s+(?:punishment|letters?|investments?|markets?|gains?|expenditure|flight)\b)",
+    re.IGNORECASE,
+)
+NOT_THE_CAPITAL_AFTER = re.compile(r"\b(?:near|outside|beyond|from|nearby)\s+the\s+$", re.I)
 FUNCTION_WORDS = frozenset(
     {
         "in",
@@ -406,6 +414,12 @@ class EntityRuler:
             if any(s < match.end() and match.start() < e for s, e in known):
                 continue  # the gazetteer knows this place
             found.append(Candidate(match.start(), match.end(), "PLACE"))
+        found += [
+            Candidate(m.start(), m.end(), "PLACE")
+            for m in CAPITAL.finditer(doc.text)
+            # "Kaluga Oblast, located near the capital": a description, not a place named
+            if not NOT_THE_CAPITAL_AFTER.search(doc.text[max(0, m.start() - 16) : m.start()])
+        ]
         return found
 
     def _resolve(self, doc: Doc, candidates: Iterable[Candidate]) -> list[Span]:
@@ -689,6 +703,7 @@ def make_entity_scorer() -> Callable[..., dict[str, Any]]:
 
 @Language.factory(
     "skytally_entities",
+    assigns=["doc.ents", "token.ent_type", "token.ent_iob"],
     default_config={
         "gazetteer_path": None,
         "max_bridge_tokens": 3,

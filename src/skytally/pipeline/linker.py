@@ -1169,6 +1169,9 @@ class Linker:
         def compatible(total: CountNode) -> bool:
             return (
                 node.fits(total)
+                # "32 downed" in a headline, "32 UAVs shot down over six regions" in
+                # the body: a count as large as a total with no parts restates it
+                and not (total.value == node.value and not total.children)
                 and self._same_weapon(node, total, values)
                 and not self._time_differs(node, total, values)
                 and not self._claimant_differs(node, total, values)
@@ -1245,7 +1248,9 @@ class Linker:
             c
             for c in earlier
             if node.sentence - c.sentence <= (2 if node.among_cue else 1)
-            and c.value >= node.value
+            # "112 of them" after a headline's "112 downed": a part is smaller than
+            # its whole; an equal count is the same claim said again
+            and (c.value > node.value or (c.value == node.value and c.qualifier != "exact"))
             and not (node.among_cue and c.sentence == node.sentence)
             and c.restates is None
         ]
@@ -1360,8 +1365,6 @@ class Linker:
                 and self._place_role(doc, ent) not in ("launch", "dateline", "heading")
             ):
                 mentions.setdefault(code, []).append(ent)
-        if not mentions:
-            return
 
         def main_mention(kinds: tuple[str, ...]) -> Span | None:
             wanted = {c: m for c, m in mentions.items() if self._kind(m[0], values) in kinds}
@@ -1372,18 +1375,18 @@ class Linker:
 
         for node in nodes:
             # "two drones flying towards Moscow had been shot down", says the mayor:
-            # a heading does not stop the count from being placed in his city
-            if node.places or node.parent is not None or node.outcome == "launched":
+            # where they were flying is not where they were downed (docs/conventions.md)
+            if (
+                node.places
+                or node.parent is not None
+                or node.outcome == "launched"
+                or node.heading is not None
+            ):
                 continue
             if node.claimant is None or not claimants[node.claimant].get("regional"):
                 continue
             # a mayor speaks for a city, a governor for a region
             mayor = self._is_mayor(doc, node.claimant)
-            if mayor and node.heading is not None and self._kind(node.heading, values) == "city":
-                # "five UAVs flying towards the capital have been destroyed", says the mayor
-                node.places = [node.heading]
-                node.confidence = min(node.confidence, 0.8)
-                continue
             kinds = ("city",) if mayor else ("region", "district", "city")
             mention = main_mention(kinds) or main_mention(("region", "district", "city", "sea"))
             if mention is not None:

@@ -30,8 +30,24 @@ from .sentences import SentenceIndex
 ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
 
 
+CAPITAL_WORD = re.compile(r"\bcapital\b", re.IGNORECASE)
+CAPITAL_OF = {"RU": "Moscow", "UA": "Kyiv"}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LEADING_PREPOSITION = re.compile(r"^(?:on|in|since|from|as\s+of)\s+", re.IGNORECASE)
+
+
+# a governor's or mayor's title written around the name the claimant span holds:
+# "Bryansk Governor Alexander Bogomaz", "Vyacheslav Gladkov, the head of the region"
+REGIONAL_TITLES = frozenset({"governor", "mayor", "head", "gauleiter"})
+
+
+def _regional_title(span: Span) -> bool:
+    doc = span.doc
+    before = {t.lower_ for t in doc[max(0, span.start - 3) : span.start]}
+    after = [t.lower_ for t in doc[span.end : span.end + 4]]
+    return bool(REGIONAL_TITLES & before) or (
+        after[:1] == [","] and bool(REGIONAL_TITLES & set(after[1:]))
+    )
 
 
 class Normalizer:
@@ -57,6 +73,11 @@ class Normalizer:
             if span.label_ == "CLAIMANT" and value.get("country"):
                 claimant_countries[value["country"]] += 1
         zone = self._zone(claimant_countries, countries)
+        for span in doc.ents:
+            if span.label_ == "PLACE" and CAPITAL_WORD.search(span.text):
+                values[attributes.span_key(span.start_char, span.end_char)] = self._capital(
+                    span.text, zone
+                )
         doc._.time_zone = zone.key
         published = dateline_anchor(doc.text, doc._.published, zone)
         sentences = SentenceIndex(doc)
@@ -117,11 +138,29 @@ class Normalizer:
             return {"code": entry.code, "name": entry.name, "kind": entry.kind}
         if label == "CLAIMANT":
             info = claimant_info(span.text)
-            return {"name": info.name, "country": info.country, "regional": info.regional}
+            regional = info.regional or _regional_title(span)
+            return {"name": info.name, "country": info.country, "regional": regional}
         if label == "OUTCOME":
             outcome = outcome_of_phrase(span.text)
             return {"value": outcome.value} if outcome else None
         return None
+
+    def _capital(self, text: str, zone: ZoneInfo) -> dict[str, Any]:
+        """ "the capital" is Moscow in a report read in Moscow time, Kyiv in one read
+        in Kyiv time, unless the words say whose capital."""
+        lowered = text.lower()
+        country = (
+            "RU"
+            if "russian" in lowered
+            else "UA"
+            if "ukrainian" in lowered
+            else "UA"
+            if zone.key == KYIV.key
+            else "RU"
+        )
+        entry = self.gazetteer.lookup(CAPITAL_OF[country])
+        assert entry is not None, CAPITAL_OF[country]
+        return {"code": entry.code, "name": entry.name, "kind": entry.kind}
 
     def _zone(self, claimants: Counter[str], places: Counter[str]) -> ZoneInfo:
         for votes in (claimants, places):
