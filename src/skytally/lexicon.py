@@ -61,6 +61,10 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"impacts?",
     ),
     Outcome.DESTROYED: (
+        # the Ukrainian Air Force's combined figure counts as shot down
+        r"(?:shot|brought)\s+down\s*(?:or|/|and)\s*(?:suppressed|jammed|neutrali[sz]ed)",
+        r"destroyed\s*(?:or|/)\s*suppressed",
+        r"intercepted\s+and\s+(?:knocked\s+out|neutrali[sz]ed|eliminated)",
         r"intercepted\s+and\s+destroyed",
         r"intercepted\s+and\s+shot\s+down",
         r"shot\s+down",

@@ -162,6 +162,8 @@ SUBSET_CUES = (
 EACH_WORDS = frozenset({"each", "apiece"})
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
+NEGATIONS = frozenset({"not", "n't", "never", "unable", "failed", "cannot"})
+CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
 COUNTRY_CODES = frozenset({"RU", "UA"})
 MONTHS = frozenset(
     {
@@ -412,7 +414,8 @@ class Linker:
             e
             for e in outcomes
             if not (
-                (self._describes_weapon(e) and any(o.start > e.end for o in outcomes))
+                self._negated(e)
+                or (self._describes_weapon(e) and self._other_verb_in_clause(e, outcomes))
                 or self._precedes_its_verb(e, outcomes, ents)
             )
         ]
@@ -521,14 +524,36 @@ class Linker:
         return bool(between) and all(word in COORDINATORS for word in between)
 
     def _describes_weapon(self, outcome: Span) -> bool:
-        """ "seven Shahed drones launched by Russia overnight were destroyed": the
-        participle with its agent describes the drones; the claim is the verb after."""
+        """ "seven Shahed drones launched by Russia overnight were destroyed", "brought
+        down 10 missiles fired from the Caspian Sea": the participle with its agent or
+        origin describes the weapon before it; the claim is the clause's other verb."""
         doc = outcome.doc
+        if outcome.text.lower() not in ("launched", "fired", "sent") or outcome.end >= len(doc):
+            return False
+        if doc[outcome.end].lower_ == "by":
+            return True
+        before = doc[outcome.start - 1] if outcome.start > 0 else None
         return (
-            outcome.text.lower() in ("launched", "fired", "sent")
-            and outcome.end < len(doc)
-            and doc[outcome.end].lower_ == "by"
+            doc[outcome.end].lower_ == "from"
+            and before is not None
+            and (before.ent_type_ == "WEAPON" or before.text == ",")
         )
+
+    def _other_verb_in_clause(self, outcome: Span, outcomes: list[Span]) -> bool:
+        doc = outcome.doc
+        for other in outcomes:
+            if other is outcome:
+                continue
+            first, last = sorted((other, outcome), key=lambda s: s.start)
+            if not any(t.text in CLAUSE_BREAKS for t in doc[first.end : last.start]):
+                return True
+        return False
+
+    def _negated(self, outcome: Span) -> bool:
+        """ "failed to intercept any of the four Kinzhals", "were not shot down"."""
+        doc = outcome.doc
+        before = [t.lower_ for t in doc[max(0, outcome.start - 3) : outcome.start]]
+        return bool(NEGATIONS & set(before)) or before[-2:] == ["failed", "to"]
 
     def _precedes_its_verb(self, outcome: Span, outcomes: list[Span], ents: list[Span]) -> bool:
         """ "two reconnaissance drones launched at the country overnight were shot
