@@ -1298,6 +1298,7 @@ class Linker:
             and c.parent is None
             and (c.children or not c.places)
             and node.fits(c)
+            and (c.value > node.value or c.qualifier != "exact")
         ]
         if totals:
             return totals[-1]
