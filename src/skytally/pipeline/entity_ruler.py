@@ -12,9 +12,12 @@ tallies) is left alone, so the linker never sees it.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from spacy.language import Language
@@ -71,6 +74,15 @@ CAPITAL = re.compile(
     re.IGNORECASE,
 )
 NOT_THE_CAPITAL_AFTER = re.compile(r"\b(?:near|outside|beyond|from|nearby)\s+the\s+$", re.I)
+
+
+@cache
+def not_counted() -> dict[str, frozenset[str]]:
+    """The word lists of `data/not_counted.json`."""
+    data = json.loads((files("skytally") / "data" / "not_counted.json").read_text("utf-8"))
+    return {key: frozenset(data[key]) for key in ("nouns_after", "words_before")}
+
+
 FUNCTION_WORDS = frozenset(
     {
         "in",
@@ -322,7 +334,7 @@ DISTRACTOR_CONTEXT = re.compile(
     r"capacity|(?:per|each)\s+night|\ba\s+day\b(?!\s+(?:earlier|later|after|before))|"
     r"since\s+(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)\b|\ba\s+night\b(?!\s+of)|monthly|weekly\s+average|on\s+average|average\s+of|"
-    r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter)|20\d\d|(?:January|February|March|"
+    r"since\s+(?:the\s+(?:start|beginning|outset|full-scale|autumn|spring|summer|winter|special\s+military\s+operation|SMO\b)|20\d\d|(?:January|February|March|"
     r"April|May|June|July|August|September|October|November|December)\s+20\d\d)|"
     r"(?:throughout|during|over|over\s+the\s+course\s+of)\s+the\s+(?:full-scale\s+|whole\s+|entire\s+)?(?:war|invasion|conflict)|"
     r"in\s+total\s+since|"
@@ -534,9 +546,12 @@ class EntityRuler:
 
     def _not_weapons(self, doc: Doc, span: Span) -> bool:
         """Places and people counted next to a claim: "debris fell at 33 more",
-        "at ten locations", "a family of four"."""
+        "at ten locations", "a family of four", "three fires", "day 457"."""
         before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
         after = doc[span.end].lower_ if span.end < len(doc) else ""
+        listed = not_counted()
+        if after in listed["nouns_after"] or (before[-1:] and before[-1] in listed["words_before"]):
+            return True
         if before[-1:] == ["at"] and (after in SITE_WORDS or not after or doc[span.end].is_punct):
             return True
         return before[-2:-1] in (["family"], ["crew"], ["group"]) and before[-1:] == ["of"]

@@ -540,9 +540,12 @@ class Linker:
         )
 
     def _other_verb_in_clause(self, outcome: Span, outcomes: list[Span]) -> bool:
+        """Another outcome word of the same clause that is not a launch: "brought
+        down 10 missiles fired from ...", but not "17 Kh-101s launched from bombers,
+        16 Kalibrs fired from the Black Sea" (each launch verb is its count's own)."""
         doc = outcome.doc
         for other in outcomes:
-            if other is outcome:
+            if other is outcome or self._outcome_value(doc, other) == "launched":
                 continue
             first, last = sorted((other, outcome), key=lambda s: s.start)
             if not any(t.text in CLAUSE_BREAKS for t in doc[first.end : last.start]):
@@ -1196,7 +1199,9 @@ class Linker:
                 node.fits(total)
                 # "32 downed" in a headline, "32 UAVs shot down over six regions" in
                 # the body: a count as large as a total with no parts restates it
-                and not (total.value == node.value and not total.children)
+                and not (
+                    total.value == node.value and not total.children and not self._says_all(node)
+                )
                 and self._same_weapon(node, total, values)
                 and not self._time_differs(node, total, values)
                 and not self._claimant_differs(node, total, values)
@@ -1274,8 +1279,12 @@ class Linker:
             for c in earlier
             if node.sentence - c.sentence <= (2 if node.among_cue else 1)
             # "112 of them" after a headline's "112 downed": a part is smaller than
-            # its whole; an equal count is the same claim said again
-            and (c.value > node.value or (c.value == node.value and c.qualifier != "exact"))
+            # its whole; an equal count is the same claim said again, unless it
+            # says it is all of it ("all 16 Kalibrs")
+            and (
+                c.value > node.value
+                or (c.value == node.value and (c.qualifier != "exact" or self._says_all(node)))
+            )
             and not (node.among_cue and c.sentence == node.sentence)
             and c.restates is None
         ]
@@ -1303,6 +1312,12 @@ class Linker:
         if totals:
             return totals[-1]
         return close[-1] if close else None
+
+    def _says_all(self, node: CountNode) -> bool:
+        doc = node.span.doc
+        first = node.span[0].lower_
+        before = doc[node.span.start - 1].lower_ if node.span.start > 0 else ""
+        return first in ("all", "both") or before in ("all", "both")
 
     def _same_weapon_name(self, node: CountNode, other: CountNode) -> bool:
         if node.weapon is None or other.weapon is None:
