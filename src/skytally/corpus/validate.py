@@ -83,6 +83,7 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
             problem(
                 f"{name}: points at a {child.label}, expected {RELATION_TARGETS[relation.label]}"
             )
+    problems.extend(f"{where}: {record.id}: {p}" for p in convention_problems(record))
     for span in record.spans:
         target = span.attrs.get("restates")
         if target is None:
@@ -113,6 +114,42 @@ def validate_record(record: ArticleRecord, where: str) -> list[str]:
                     f"event {index}: {key} is {got_json[key]!r}, the spans give {want_json[key]!r}"
                 )
     return problems
+
+
+#: words before a place that make it a target, not where something was brought down
+TARGET_WORDS = frozenset({"at", "on", "against", "towards", "toward", "targeting", "targetting"})
+
+
+def convention_problems(record: ArticleRecord) -> list[str]:
+    """The place conventions of docs/annotation.md that the spans alone can show:
+    where drones were flying is their heading, not where they were downed, unless
+    the text says so apart ("flying towards Moscow, downed over the Istra district"),
+    and the target of a launch ("fired 40 missiles at Kyiv") is its heading."""
+    spans = record.span_by_id()
+    links: dict[str, dict[str, list[str]]] = {}
+    for relation in record.relations:
+        links.setdefault(relation.head, {}).setdefault(relation.label, []).append(relation.child)
+    out: list[str] = []
+    for head, linked in links.items():
+        places, headings = linked.get("place", []), linked.get("heading_to", [])
+        for place in set(places) & set(headings):
+            out.append(
+                f"span {head}: place and heading_to are the same mention {place} "
+                f"({spans[place].text!r}): a heading is not where it was downed"
+            )
+        launched = any(
+            spans[o].attrs.get("value") == "launched" for o in linked.get("outcome", [])
+        ) or spans[head].attrs.get("outcome") == "launched"
+        for place in places if launched else []:
+            before = [w.lower() for w in record.text[: spans[place].start].split()[-2:]]
+            if before[-1:] == ["the"]:
+                before = before[:-1]
+            if before and before[-1] in TARGET_WORDS:
+                out.append(
+                    f"span {head}: the target of a launch ({spans[place].text!r}) is its "
+                    "heading_to (to=), not its place"
+                )
+    return out
 
 
 def breakdown_problems(events: Sequence[InterceptionEvent]) -> list[str]:

@@ -49,6 +49,11 @@ HEADING = frozenset(
         "targeting",
         "aimed",
         "aiming",
+        "approaching",
+        "threatening",
+        "attack",
+        "attacking",
+        "attacked",
     }
 )
 PLACE_FILLER = frozenset(
@@ -783,7 +788,21 @@ class Linker:
                 node.confidence = min(node.confidence, 0.8)
                 return
         if node.outcome == "launched" and not node.regional_speaker:
-            return  # "Kyiv: ... 397 drones were launched": a launch is placed by its target only
+            # "Kyiv: ... 397 drones were launched": a launch is placed by its target
+            # only; "attacked the Odesa region with 20 drones" names it before the count
+            if node.heading is None and node.outcome_span is not None:
+                targets = [
+                    e
+                    for e in ents
+                    if e.label_ == "PLACE"
+                    and node.outcome_span.end <= e.start
+                    and e.end <= span.start
+                    and self._code(e, values) not in COUNTRY_CODES
+                    and doc[node.outcome_span.end : e.start].text.lower() in ("", "the")
+                ]
+                if targets:
+                    node.heading = targets[0]
+            return
         # the subject before the number: "Kaluga Oblast ... saw 12 drones intercepted";
         # not across a semicolon, which ends the clause the place belongs to
         semicolons = [t.i for t in doc[self.sents.start(span) : span.start] if t.text == ";"]
@@ -930,7 +949,7 @@ class Linker:
         previous = doc[position - 1].lower_ if position > self.sents.start(place) else ""
         if word in LAUNCH_SITE or word == "direction":
             return "launch"
-        if word in HEADING or (word in {"to", "for", "at"} and previous in HEADING):
+        if word in HEADING or (word in {"to", "for", "at", "on"} and previous in HEADING):
             return "heading"
         if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches", "way")):
             # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
