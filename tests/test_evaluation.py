@@ -379,21 +379,29 @@ def test_attribute_accuracies_over_found_events_only() -> None:
     ]
     summary = scores(golds, preds).as_dict()
     counts = summary["events_attribute_counts"]
-    assert {name: c["total"] for name, c in counts.items()} == dict.fromkeys(counts, 2)
+    # the clock is checked only where the gold text names a clock time ("overnight" does not)
+    assert {name: c["total"] for name, c in counts.items()} == {
+        **dict.fromkeys(counts, 2),
+        "clock": 0,
+    }
     assert {name: c["correct"] for name, c in counts.items()} == {
         "weapon": 1,
         "qualifier": 1,
         "heading_to": 1,
         "period": 1,
         "part_of": 2,
+        "end_date": 1,
+        "clock": 0,
     }
+    # strict: found and every other field right; neither event is
+    assert summary["events_strict_f"] == 0.0
     assert summary["events_attribute_accuracy"]["weapon"] == 0.5
     assert (summary["events_tp"], summary["events_fp"], summary["events_fn"]) == (2, 0, 1)
 
 
 def test_optional_matches_are_not_in_attribute_totals() -> None:
     s = scores([gold(9, optional=True, weapon="missile")], [pred(9, weapon="drone")])
-    assert s.attribute_total == 0
+    assert s.attribute_totals == dict.fromkeys(s.attribute_totals, 0)
     assert s.as_dict()["events_attribute_accuracy"]["weapon"] == 0.0
 
 
@@ -468,7 +476,16 @@ def test_evaluate_end_to_end(result: EvaluationResult) -> None:
     assert all(e.where.endswith(":2") for e in wrong_number)
     assert "12 drones were shot down" in wrong_number[0].sentence
     assert any(e.cause == "distractor taken as an event" for e in result.errors)
-    assert set(result.attributes) == {"weapon", "qualifier", "heading_to", "period", "part_of"}
+    assert set(result.attributes) == {
+        "weapon",
+        "qualifier",
+        "heading_to",
+        "period",
+        "part_of",
+        "end_date",
+        "clock",
+    }
+    assert result.events_strict.tp <= result.events.tp
     annotated = sum(len(r.spans) for r in read_markup(FIXTURE))
     assert result.entities.tp + result.entities.fn == annotated
     assert {"COUNT", "PLACE", "WEAPON", "TIME", "CLAIMANT", "OUTCOME"} <= set(
@@ -670,3 +687,12 @@ def test_cli_unwritable_report_fails_before_scoring(eval_data: Path, tmp_path: P
     )
     assert run.exit_code == 2
     assert run.stderr.startswith("error: cannot write") and run.stdout == ""
+
+
+def test_strict_scores_count_only_events_with_every_field_right() -> None:
+    overnight = ("overnight", at(1, 23), at(2, 7))
+    golds = [gold(10, weapon="drone", period=overnight), gold(5, start=20, weapon="drone")]
+    preds = [pred(10, weapon="drone", period=overnight), pred(5, start=20, weapon="missile")]
+    summary = scores(golds, preds).as_dict()
+    assert summary["events_f"] == 1.0
+    assert (summary["events_strict_p"], summary["events_strict_r"]) == (0.5, 0.5)

@@ -85,6 +85,10 @@ class EvaluationResult(BaseModel):
     relations_on_gold_entities: PRF
     relations_on_gold_entities_per_label: dict[str, PRF]
     events: PRF
+    events_strict: PRF = Field(
+        description="Events found with every field right (weapon, qualifier, heading_to, "
+        "period, part_of): tp counts only those; fp and fn are those of `events`."
+    )
     events_optional_matched: int
     attributes: dict[str, Accuracy]
     per_article: list[ArticleCounts]
@@ -117,7 +121,13 @@ class EvaluationResult(BaseModel):
         """Every summary number, flat (`events.f`, `attributes.period`, ...):
         what a comparison subtracts."""
         values: dict[str, float] = {}
-        for name in ("events", "entities", "relations", "relations_on_gold_entities"):
+        for name in (
+            "events",
+            "events_strict",
+            "entities",
+            "relations",
+            "relations_on_gold_entities",
+        ):
             prf: PRF = getattr(self, name)
             values.update({f"{name}.p": prf.p, f"{name}.r": prf.r, f"{name}.f": prf.f})
         values.update({f"attributes.{k}": v.accuracy for k, v in self.attributes.items()})
@@ -142,6 +152,9 @@ Link = tuple[int, int, int, int, str]
 def load_records(data: Path) -> list[tuple[str, ArticleRecord]]:
     """Read and validate annotated data; stop with every problem listed."""
     records = read_records(data)
+    if not records:
+        # a report on 0 articles would look like a result
+        raise DataError(Errors.E013.format(path=data, what="records"))
     problems = [p for where, record in records for p in validate_record(record, where)]
     if problems:
         raise DataError(Errors.E030.format(n=len(problems), first=problems[0]), problems)
@@ -361,6 +374,14 @@ def score_runs(
         relations_on_gold_entities=on_gold,
         relations_on_gold_entities_per_label=on_gold_per_label,
         events=PRF.of(scores.tp, scores.fp, scores.fn),
+        events_strict=PRF(
+            p=scores.strict_precision,
+            r=scores.strict_recall,
+            f=scores.strict_f1,
+            tp=scores.strict_tp,
+            fp=scores.fp,
+            fn=scores.fn,
+        ),
         events_optional_matched=scores.optional_matched,
         attributes={
             name: Accuracy(

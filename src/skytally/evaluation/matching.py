@@ -18,7 +18,9 @@ from typing import Any
 
 from ..schema import GoldEvent, InterceptionEvent, Period
 
-ATTRIBUTES = ("weapon", "qualifier", "heading_to", "period", "part_of")
+ATTRIBUTES = ("weapon", "qualifier", "heading_to", "period", "part_of", "end_date", "clock")
+#: the fields an event must get right, beyond the match itself, to count as strictly right
+STRICT_ATTRIBUTES = ("weapon", "qualifier", "heading_to", "period", "part_of")
 # What makes a gold period checkable to the minute: a clock written in the
 # text (docs/conventions.md lists the forms: 14:20, 23.00, 2 pm, 2300 hrs,
 # 0400 GMT, noon, midnight).
@@ -107,6 +109,15 @@ def period_agrees(gold: GoldEvent, predicted: InterceptionEvent) -> bool:
     ("overnight", "on Sunday") have conventional hours that a reader of the
     text cannot check; a clock time in the text can be checked exactly.
     """
+    if not end_date_agrees(gold, predicted):
+        return False
+    clock = clock_agrees(gold, predicted)
+    return True if clock is None else clock
+
+
+def end_date_agrees(gold: GoldEvent, predicted: InterceptionEvent) -> bool:
+    """The calendar-day half of the period rule: the gold end (or the start, for an
+    open end) and the predicted one fall on the same day at the gold UTC offset."""
     gold_start, gold_end = _bounds(gold.period)
     predicted_start, predicted_end = _bounds(predicted.period)
     if gold_start is None and gold_end is None:
@@ -117,11 +128,17 @@ def period_agrees(gold: GoldEvent, predicted: InterceptionEvent) -> bool:
         if predicted_end is not None:
             return False
         anchor, other = gold_start, predicted_start  # type: ignore[assignment]
-    if other is None or other.astimezone(anchor.tzinfo).date() != anchor.date():
-        return False
-    if gold.period is not None and CLOCK_TIME.search(gold.period.text):
-        return _close(gold_end, predicted_end) and _close(gold_start, predicted_start)
-    return True
+    return other is not None and other.astimezone(anchor.tzinfo).date() == anchor.date()
+
+
+def clock_agrees(gold: GoldEvent, predicted: InterceptionEvent) -> bool | None:
+    """The clock half of the period rule: None where the gold text names no clock
+    time; otherwise whether start and end are each within a minute of the gold."""
+    if gold.period is None or not CLOCK_TIME.search(gold.period.text):
+        return None
+    gold_start, gold_end = _bounds(gold.period)
+    predicted_start, predicted_end = _bounds(predicted.period)
+    return _close(gold_end, predicted_end) and _close(gold_start, predicted_start)
 
 
 def _bounds(period: Period | None) -> tuple[datetime | None, datetime | None]:
@@ -180,6 +197,10 @@ def attribute_agreement(
         results["part_of"].append(
             part_of_agrees(gold, predicted, g_index, p_index, predicted_to_gold)
         )
+        results["end_date"].append(end_date_agrees(g, p))
+        clock = clock_agrees(g, p)
+        if clock is not None:  # only where the gold text names a clock time
+            results["clock"].append(clock)
     return results
 
 
@@ -190,7 +211,8 @@ class EventScores:
     fn: int = 0
     optional_matched: int = 0
     attribute_hits: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ATTRIBUTES, 0))
-    attribute_total: int = 0
+    attribute_totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ATTRIBUTES, 0))
+    strict_tp: int = 0
 
     def add(
         self, gold: Sequence[GoldEvent], predicted: Sequence[InterceptionEvent]
@@ -200,9 +222,13 @@ class EventScores:
         self.fn += len(match.missed)
         self.fp += len(match.spurious)
         self.optional_matched += len(match.optional_pairs)
-        for name, hits in attribute_agreement(gold, predicted, match).items():
+        agreement = attribute_agreement(gold, predicted, match)
+        for name, hits in agreement.items():
             self.attribute_hits[name] += sum(hits)
-        self.attribute_total += len(match.pairs)
+            self.attribute_totals[name] += len(hits)
+        self.strict_tp += sum(
+            all(agreement[name][i] for name in STRICT_ATTRIBUTES) for i in range(len(match.pairs))
+        )
         return match
 
     @property
@@ -227,17 +253,34 @@ class EventScores:
             "events_fp": self.fp,
             "events_fn": self.fn,
             "events_optional_matched": self.optional_matched,
+            "events_strict_p": self.strict_precision,
+            "events_strict_r": self.strict_recall,
+            "events_strict_f": self.strict_f1,
             "events_attribute_accuracy": {
-                name: self.attribute_hits[name] / self.attribute_total
-                if self.attribute_total
+                name: self.attribute_hits[name] / self.attribute_totals[name]
+                if self.attribute_totals[name]
                 else 0.0
                 for name in ATTRIBUTES
             },
             "events_attribute_counts": {
-                name: {"correct": self.attribute_hits[name], "total": self.attribute_total}
+                name: {"correct": self.attribute_hits[name], "total": self.attribute_totals[name]}
                 for name in ATTRIBUTES
             },
         }
+
+    @property
+    def strict_precision(self) -> float:
+        """Found events with every other field right too, over all predicted events."""
+        return self.strict_tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def strict_recall(self) -> float:
+        return self.strict_tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def strict_f1(self) -> float:
+        p, r = self.strict_precision, self.strict_recall
+        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def gold_events_of(doc: Any) -> list[GoldEvent]:

@@ -187,11 +187,13 @@ def summary_tables(report: EvaluationReport) -> list[TableSpec]:
         "Events",
         ["system", "P", "R", "F1", "tp", "fp", "fn", "optional matched"],
         caption="a gold event is found when a predicted event has the same count value, "
-        "outcome and place code (one to one)",
+        "outcome and place code (one to one); strict: and weapon, qualifier, heading_to, "
+        "period and part_of right too",
     )
     events.rows.append(
         [report.model, *_prf_cells(report.events), str(report.events_optional_matched)]
     )
+    events.rows.append([f"{report.model} strict", *_prf_cells(report.events_strict), ""])
     if base is not None:
         events.rows.append(
             [
