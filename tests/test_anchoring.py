@@ -108,3 +108,25 @@ def test_lines_that_only_date_the_page_are_furniture() -> None:
         "Updated: May 26, 2023 14:05 GMT",
         "07:32",
     ]
+
+
+def test_the_day_a_statement_was_made_is_not_the_claims_period() -> None:
+    text = (
+        "Russian air defences destroyed 75 Ukrainian drones during the past night.\n\n"
+        "Governor Alexander Bogomaz wrote on Telegram on Monday that eight of them were "
+        "downed over the Bryansk region."
+    )
+    events = skytally.extract(text, published="2024-07-22T10:00:00+03:00")
+    assert [(e.count.value, e.period.text if e.period else None) for e in events] == [
+        (75, "during the past night"),
+        (8, "during the past night"),
+    ]
+
+
+def test_background_dates_are_not_inherited_by_a_count_without_a_time() -> None:
+    text = (
+        "Russia began its full-scale invasion of Ukraine in February 2022.\n\n"
+        "The air force said 30 drones were shot down."
+    )
+    (event,) = skytally.extract(text, published="2025-06-06T09:00:00+03:00")
+    assert event.period is None

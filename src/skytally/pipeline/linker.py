@@ -20,7 +20,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from spacy.language import Language
@@ -29,6 +29,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from ..furniture import furniture_lines
+from ..times import parse_published
 from . import attributes
 from .sentences import SentenceIndex
 
@@ -152,6 +153,8 @@ REPORTING_VERBS = frozenset(
         "confirmed",
     }
 )
+NIGHT_WORDS = frozenset({"night", "overnight", "tonight", "nights"})
+REPORTING_NOUNS = frozenset({"statement", "post", "message", "briefing", "update", "telegram"})
 AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
 SUBSET_CUES = (
     ("of", "them"),
@@ -166,6 +169,8 @@ SUBSET_CUES = (
 )
 EACH_WORDS = frozenset({"each", "apiece"})
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
+#: a time that ended this long before publication is background, not a claim's period
+BACKGROUND_AGE = timedelta(days=3)
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
 NEGATIONS = frozenset({"not", "n't", "never", "unable", "failed", "cannot"})
 CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
@@ -361,7 +366,8 @@ class Linker:
             )
         self._link_totals(nodes, values)
         self._settle_ambiguous_lists(nodes)
-        self._fallback_context(nodes, sentences, ents_by_sentence)
+        background = self._background_times(doc, values)
+        self._fallback_context(nodes, sentences, ents_by_sentence, background)
         self._default_regional_place(doc, nodes, values)
         self._write(doc, nodes, furniture_counts)
         return doc
@@ -1056,8 +1062,9 @@ class Linker:
         times = [e for e in ents if e.label_ == "TIME" and not self._dateline_time(e)]
         # "claimed on Thursday morning that ... during the night": when the
         # report is dated too, the event's own time is the other one
-        event_times = [t for t in times if not self._report_time(t)]
-        times = event_times or times
+        # when a statement was made dates no claim (docs/annotation.md): the count
+        # then takes the time its context states, if any
+        times = [t for t in times if not self._report_time(t)]
         if not times:
             return
         clocked = [t for t in times if CLOCK.search(t.text)]
@@ -1089,9 +1096,17 @@ class Linker:
         )
 
     def _report_time(self, time: Span) -> bool:
+        """When a statement was made, not when the claim happened: "said on Monday",
+        "wrote on Telegram on Sunday", "in a statement late on Thursday"."""
         doc = time.doc
-        before = {t.lower_ for t in doc[max(self.sents.start(time), time.start - 2) : time.start]}
-        return bool(before & REPORTING_VERBS)
+        if NIGHT_WORDS & {t.lower_ for t in time}:
+            return False  # "said overnight" is the night of the attack
+        for token in reversed(doc[max(self.sents.start(time), time.start - 6) : time.start]):
+            if token.ent_type_ in ("COUNT", "OUTCOME") or token.lower_ in {",", ";", ":", "that"}:
+                return False
+            if token.lower_ in REPORTING_VERBS or token.lower_ in REPORTING_NOUNS:
+                return True
+        return False
 
     def _link_claimant(self, node: CountNode, ents: list[Span]) -> None:
         claimants = [e for e in ents if e.label_ == "CLAIMANT"]
@@ -1394,8 +1409,32 @@ class Linker:
             node.ambiguous_places = True
             node.confidence = min(node.confidence, 0.4)
 
+    def _background_times(self, doc: Doc, values: dict[str, Any]) -> set[int]:
+        """Starts of the times that end days before the report: background ("since
+        the invasion in February 2022", "on June 1" in a later report), never the
+        period a count without a time of its own inherits."""
+        published = parse_published(doc._.published)
+        if published is None:
+            return set()
+        if isinstance(published, datetime):
+            moment = published if published.tzinfo else published.replace(tzinfo=UTC)
+        else:
+            moment = datetime.combine(published, time(12), tzinfo=UTC)
+        stale = set()
+        for ent in doc.ents:
+            if ent.label_ != "TIME":
+                continue
+            end = (values.get(attributes.span_key(ent.start_char, ent.end_char)) or {}).get("end")
+            if end and datetime.fromisoformat(end) < moment - BACKGROUND_AGE:
+                stale.add(ent.start)
+        return stale
+
     def _fallback_context(
-        self, nodes: list[CountNode], sentences: list[Span], ents_by_sentence: dict[int, list[Span]]
+        self,
+        nodes: list[CountNode],
+        sentences: list[Span],
+        ents_by_sentence: dict[int, list[Span]],
+        background: set[int],
     ) -> None:
         """A claim attributed once at the top, or timed in the sentence before."""
         for node in nodes:
@@ -1404,7 +1443,7 @@ class Linker:
             if node.claimant is None:
                 node.claimant = self._nearby(node.sentence, ents_by_sentence, "CLAIMANT", ahead=2)
             if node.time is None:
-                node.time = self._context_time(node, sentences, ents_by_sentence)
+                node.time = self._context_time(node, sentences, ents_by_sentence, background)
 
     def _default_regional_place(
         self, doc: Doc, nodes: list[CountNode], values: dict[str, Any]
@@ -1458,7 +1497,11 @@ class Linker:
         return "mayor" in claimant.text.lower() or any(t.lower_ == "mayor" for t in before)
 
     def _context_time(
-        self, node: CountNode, sentences: list[Span], ents_by_sentence: dict[int, list[Span]]
+        self,
+        node: CountNode,
+        sentences: list[Span],
+        ents_by_sentence: dict[int, list[Span]],
+        background: set[int],
     ) -> Span | None:
         """A time stated in the sentence before or after, when that sentence
         claims nothing of its own ("The timeline—between 20:00 and 23:30—...");
@@ -1471,7 +1514,10 @@ class Linker:
             found += [
                 e
                 for e in ents
-                if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
+                if e.label_ == "TIME"
+                and not self._dateline_time(e)
+                and not self._report_time(e)
+                and e.start not in background
             ]
         clocked = [t for t in found if CLOCK.search(t.text)]
         if clocked:
@@ -1485,7 +1531,10 @@ class Linker:
             times = [
                 e
                 for e in ents_by_sentence.get(index, [])
-                if e.label_ == "TIME" and not self._dateline_time(e) and not self._report_time(e)
+                if e.label_ == "TIME"
+                and not self._dateline_time(e)
+                and not self._report_time(e)
+                and e.start not in background
             ]
             if times:
                 return times[-1]
