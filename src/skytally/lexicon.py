@@ -94,6 +94,12 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"repelling",
         r"repulsed",
         r"knocked\s+out",
+        r"knocked\s+down",
+        r"struck\s+down",
+        r"liquidated",
+        r"annihilated",
+        r"felled",
+        r"downs",
     ),
 }
 

@@ -548,6 +548,11 @@ _SPECIAL: dict[str, tuple[int, Qualifier]] = {
     "a lone": (1, Qualifier.EXACT),
     "lone": (1, Qualifier.EXACT),
     "another": (1, Qualifier.EXACT),
+    # "a second drone had been destroyed": one more, the second of the night
+    "a second": (1, Qualifier.EXACT),
+    "a third": (1, Qualifier.EXACT),
+    "a fourth": (1, Qualifier.EXACT),
+    "a fifth": (1, Qualifier.EXACT),
     "both": (2, Qualifier.EXACT),
     "a pair": (2, Qualifier.EXACT),
     "pair": (2, Qualifier.EXACT),

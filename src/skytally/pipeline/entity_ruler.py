@@ -310,7 +310,8 @@ BRIDGE_STOP = frozenset(
     }
 )
 DETERMINER_COUNT = re.compile(
-    r"\b(?P<det>[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth|[Aa]\s+single|[Aa]\s+further)\b"
+    r"\b(?P<det>[Aa]\s+(?:second|third|fourth|fifth)|[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth"
+    r"|[Aa]\s+single|[Aa]\s+further)\b"
 )
 LIST_MEMORY = 3
 # an air force table line: "Iskander-M ballistic missiles – 18 (12);"

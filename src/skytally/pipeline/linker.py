@@ -418,10 +418,17 @@ class Linker:
         preceding = [n.span.end for n in sent_nodes if n.span.end <= span.start]
         right_limit = min([*following, span.end + self.max_outcome_distance])
         left_limit = max([*preceding, span.start - self.max_outcome_distance])
+        outcomes = self._claiming_outcomes(ents)
+        right = [e for e in outcomes if span.end <= e.start < right_limit]
+        left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
+        return right, left
+
+    def _claiming_outcomes(self, ents: list[Span]) -> list[Span]:
+        """The outcome words of a sentence that can speak for a count: not a negated
+        one, and not a participle that only describes a weapon ("seven drones
+        launched by Russia overnight were destroyed")."""
         outcomes = [e for e in ents if e.label_ == "OUTCOME"]
-        # "seven drones launched by Russia overnight were destroyed": the participle
-        # describes the drones when another outcome word speaks for the count
-        outcomes = [
+        return [
             e
             for e in outcomes
             if not (
@@ -430,9 +437,6 @@ class Linker:
                 or self._precedes_its_verb(e, outcomes, ents)
             )
         ]
-        right = [e for e in outcomes if span.end <= e.start < right_limit]
-        left = [e for e in outcomes if left_limit <= e.start and e.end <= span.start]
-        return right, left
 
     def _share_coordinated_outcomes(
         self, doc: Doc, sent_nodes: list[CountNode], ents: list[Span]
@@ -441,7 +445,7 @@ class Linker:
         one verb for the whole list. A count with no outcome word of its own
         takes the outcome of the count before it when no other outcome word
         stands between them; failing that, an outcome word after it."""
-        outcomes = [e for e in ents if e.label_ == "OUTCOME"]
+        outcomes = self._claiming_outcomes(ents)
         for previous, node in itertools.pairwise(sent_nodes):
             if node.outcome is not None or previous.outcome is None:
                 continue
