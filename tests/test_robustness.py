@@ -227,3 +227,144 @@ def test_a_run_inside_a_text_leaves_the_claim_alone(nlp) -> None:
     events = skytally.extract(text, nlp=nlp)
     assert [e.count.value for e in events] == [45]
     evidence_is_exact(text, events)
+
+
+# ---------------------------------------------------------------------------
+# item 8: silent empty results
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def empty_files(tmp_path: Path) -> Path:
+    (tmp_path / "empty.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["evaluate", "{dir}/empty.jsonl"], "empty.jsonl holds no records"),
+        (["data", "convert", "{dir}/empty.jsonl", "{dir}/out.json"], "holds no jsonl records"),
+        (
+            ["annotate", "{dir}/empty.jsonl", "--to", "prodigy", "-o", "{dir}/t.jsonl"],
+            "empty.jsonl holds no articles",
+        ),
+        (
+            ["annotate", "{dir}/empty.txt", "--to", "labelstudio", "-o", "{dir}/t.json"],
+            "empty.txt holds no text",
+        ),
+    ],
+)
+def test_empty_inputs_are_errors_not_empty_results(
+    empty_files: Path, args: list[str], message: str
+) -> None:
+    result = runner.invoke(app, [arg.format(dir=empty_files) for arg in args])
+    one_error_line(result, message)
+    assert not (empty_files / "out.json").exists()
+    assert not (empty_files / "t.jsonl").exists() and not (empty_files / "t.json").exists()
+
+
+@pytest.mark.parametrize(
+    "excluded",
+    ["skytally_linker", "skytally_normalizer", "skytally_entities", "skytally_events"],
+)
+def test_a_pipeline_missing_a_component_says_so(excluded: str) -> None:
+    import spacy
+
+    from skytally.api import bundled_model_path
+
+    nlp = spacy.load(bundled_model_path(), exclude=[excluded])
+    doc = nlp(CLAIM)
+    with pytest.raises(InputError, match=f"doc._.events needs {excluded}"):
+        doc._.events  # noqa: B018
+    with pytest.raises(InputError, match=excluded):
+        skytally.extract(CLAIM, nlp=nlp)
+
+
+def test_a_saved_pipeline_missing_a_component_is_refused_on_load(tmp_path: Path) -> None:
+    import spacy
+
+    from skytally.api import bundled_model_path
+
+    folder = tmp_path / "partial"
+    spacy.load(bundled_model_path(), exclude=["skytally_linker"]).to_disk(folder)
+    result = runner.invoke(app, ["extract", str(EXAMPLE), "--model", str(folder)])
+    one_error_line(result, "its pipeline has no skytally_linker")
+
+
+def test_the_whole_pipeline_declares_what_it_needs() -> None:
+    nlp = skytally.build_pipeline()
+    assert not any(nlp.analyze_pipes(pretty=False)["problems"].values())
+    assert "doc.ents" in nlp.get_pipe_meta("skytally_normalizer").requires
+
+
+# ---------------------------------------------------------------------------
+# item 9: messages that name the real cause
+# ---------------------------------------------------------------------------
+
+
+def test_extract_reads_devices(nlp) -> None:
+    result = runner.invoke(app, ["extract", "/dev/null", "--format", "jsonl"])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.strip() == "warning: /dev/null holds no text: no events"
+
+
+def test_extract_reads_a_pipe(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(EXAMPLE.read_text("utf-8"),))
+    writer.start()
+    result = runner.invoke(app, ["extract", str(fifo), "--format", "jsonl"])
+    writer.join()
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("\n") > 5
+
+
+def test_standard_input_is_read_once() -> None:
+    result = runner.invoke(app, ["extract", "-", "-"], input="45 drones were shot down.")
+    one_error_line(result, "standard input ('-') can be read only once")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["annotate", "{dir}", "--to", "prodigy", "-o", "{dir}/t.jsonl"], "it is a folder"),
+        (["annotate", "{dir}/gone.txt", "--to", "prodigy", "-o", "{dir}/t.jsonl"], "no such file"),
+        (["data", "convert", "/nonexistent", "{dir}/out.json"], "/nonexistent: no such file"),
+        (["evaluate", str(ROOT / "tests/fixtures/eval"), "--output", "{dir}"], "it is a folder"),
+    ],
+)
+def test_errors_name_the_real_cause(tmp_path: Path, args: list[str], message: str) -> None:
+    result = runner.invoke(app, [arg.format(dir=tmp_path) for arg in args])
+    one_error_line(result, message)
+
+
+def test_json_errors_point_into_their_own_line(tmp_path: Path) -> None:
+    data = tmp_path / "broken.jsonl"
+    data.write_text('{"id": "a", "text": "x",\n{"id" "b"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["data", "validate", str(data)])
+    assert result.exit_code == 2
+    assert f"{data}:1: invalid JSON: Expecting property name" in result.stderr
+    assert "(at the end of the line)" in result.stderr
+    assert f"{data}:2: invalid JSON: Expecting ':' delimiter (column 7)" in result.stderr
+
+
+def test_a_bad_config_value_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    from skytally.api import bundled_model_path
+
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), folder)
+    config = folder / "config.cfg"
+    text = config.read_text("utf-8")
+    assert "max_bridge_tokens = 3" in text
+    config.write_text(text.replace("max_bridge_tokens = 3", 'max_bridge_tokens = "lots"'), "utf-8")
+    result = runner.invoke(app, ["extract", str(EXAMPLE), "--model", str(folder)])
+    one_error_line(result, "max_bridge_tokens")
+    assert "'lots' is not" in result.stderr

@@ -64,16 +64,25 @@ def load(path: str | Path | None = None) -> Language:
     try:
         nlp = spacy.load(location)
     except Exception as error:  # spaCy raises many types for a broken folder
-        raise InputError(
-            Errors.E005.format(path=location, reason=str(error).splitlines()[0])
-        ) from None
-    if "skytally_events" not in nlp.pipe_names:
-        raise InputError(
-            Errors.E005.format(
-                path=location, reason="its pipeline has no skytally_events component"
-            )
-        )
+        raise InputError(Errors.E005.format(path=location, reason=_reason(error))) from None
+    missing = [name for name in PIPELINE if name not in nlp.pipe_names]
+    if missing:
+        reason = f"its pipeline has no {', '.join(missing)} (skytally needs {', '.join(PIPELINE)})"
+        raise InputError(Errors.E005.format(path=location, reason=reason))
     return nlp
+
+
+def _reason(error: Exception) -> str:
+    """One line saying why spaCy could not load a folder: for a bad config value, which
+    setting and what is wrong with it (spaCy's message starts with blank lines)."""
+    details = getattr(error, "errors", None)
+    if isinstance(details, list) and details and isinstance(details[0], dict):
+        first = details[0]
+        where = " -> ".join(str(part) for part in first.get("loc", ()))
+        title = getattr(error, "title", None) or "config error"
+        return f"{title}: {where}: {first.get('msg', '')}".strip()
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
 
 
 def bundled_model_path() -> Path:

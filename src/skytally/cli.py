@@ -80,6 +80,8 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[], None]]:
 
 
 def read_text(source: str) -> str:
+    """The text of a file, of a device or pipe (/dev/null, `<(cat f)`), or of standard
+    input for '-'."""
     if source == "-":
         raw = sys.stdin.buffer.read()
         name = "<stdin>"
@@ -87,14 +89,22 @@ def read_text(source: str) -> str:
         path = Path(source)
         if path.is_dir():
             raise InputError(Errors.E004.format(path=source, reason="it is a folder, not a file"))
-        if not path.is_file():
-            raise InputError(Errors.E004.format(path=source, reason="no such file"))
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(Errors.E004.format(path=source, reason="no such file")) from None
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise InputError(Errors.E004.format(path=source, reason=reason)) from None
         name = source
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(Errors.E003.format(path=name, position=error.start)) from None
+
+
+def warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
 
 
 CSV_COLUMNS = (
@@ -249,7 +259,12 @@ def extract(
     from .api import extract_many, load
 
     def run() -> str:
+        if files.count("-") > 1:
+            raise InputError(Errors.E015)
         texts = [(name, read_text(name)) for name in files]
+        for name, text in texts:
+            if not text.strip():
+                warn(f"{'standard input' if name == '-' else name} holds no text: no events")
         nlp = load(model)
         results = []
         with progress_bar(len(texts), "extracting") as advance:
@@ -567,6 +582,8 @@ def evaluate_command(
         # fail before minutes of scoring, not after
         if target is not None and not target.parent.is_dir():
             raise fail(f"cannot write {target}: folder {target.parent} does not exist")
+        if target is not None and target.is_dir():
+            raise fail(Errors.E007.format(path=target, reason="it is a folder, not a file"))
 
     def prepare() -> tuple[list[Any], list[tuple[Any, str]]]:
         # data first: an invalid file is reported before any model loads

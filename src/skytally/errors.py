@@ -23,6 +23,12 @@ class Errors:
     E010 = "{where}: invalid JSON: {reason}"
     E011 = "{where}: {reason}"
     E012 = "{where}: markup error: {reason}"
+    E013 = "{path} holds no {what}"
+    E014 = (
+        "doc._.events needs {missing}, which did not run on this Doc ({why}); load the whole "
+        "skytally pipeline (no exclude= or disable= of its components)"
+    )
+    E015 = "standard input ('-') can be read only once; name it once"
     E016 = (
         "extract_many got {detail}; give one published value for all texts or exactly one per text"
     )

@@ -761,7 +761,9 @@ def _load_json(path: Path) -> Any:
         return json.loads(raw)
     except json.JSONDecodeError as error:
         raise DataError(
-            Errors.E010.format(where=f"{path}:{error.lineno}", reason=error.msg)
+            Errors.E010.format(
+                where=f"{path}:{error.lineno}", reason=f"{error.msg} (column {error.colno})"
+            )
         ) from None
 
 
@@ -1171,8 +1173,7 @@ def read_annotations(path: Path, source: str) -> Imported:
         return Imported(read_records(path))
     if source not in PARSERS:
         raise InputError(Errors.E020.format(source=source, target="?", supported=SUPPORTED))
-    if not path.is_file():
-        raise DataError(Errors.E004.format(path=path, reason="no such file"))
+    _check_readable(path)
     parsed, notes = PARSERS[source](path)
     records: list[tuple[str, ArticleRecord]] = []
     problems: list[str] = []
@@ -1268,11 +1269,17 @@ def convert(
 ) -> Conversion:
     """Read `input_path` as `source` and write it to `output_path` as `target`;
     formats left out are inferred from the file names."""
+    if not input_path.exists():
+        # the real cause, not "cannot tell the format" of a file that is not there
+        raise DataError(Errors.E004.format(path=input_path, reason="no such file or folder"))
     # both formats are settled (and a bad one refused) before anything is read
     source = source or infer_format(input_path, reading=True)
     target = target or infer_format(output_path, reading=False)
     check_conversion(source, target)
     imported = read_annotations(input_path, source)
+    if not imported.records:
+        # writing an empty file and saying "wrote 0 record(s)" hides a wrong input
+        raise DataError(Errors.E013.format(path=input_path, what=f"{source} records"))
     try:
         count = write_annotations(imported.records, output_path, target)
     except OSError as error:
@@ -1309,8 +1316,7 @@ def read_articles(paths: Sequence[Path], published: str | None = None) -> list[A
     articles: list[Article] = []
     problems: list[str] = []
     for path in paths:
-        if not path.is_file():
-            raise DataError(Errors.E004.format(path=path, reason="no such file"))
+        _check_readable(path)
         if path.suffix.lower() == ".jsonl":
             for where, item in _json_lines(path):
                 if isinstance(item, DataError):
@@ -1334,10 +1340,27 @@ def read_articles(paths: Sequence[Path], published: str | None = None) -> list[A
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise DataError(Errors.E003.format(path=path, position=error.start)) from None
+        except OSError as error:
+            reason = error.strerror or type(error).__name__
+            raise DataError(Errors.E004.format(path=path, reason=reason)) from None
+        if not text.strip():
+            problems.append(Errors.E013.format(path=path, what="text"))
+            continue
         articles.append(Article(path.stem, text, default, str(path)))
     if problems:
         raise DataError(problems[0], problems)
+    if not articles:
+        # nothing to pre-annotate: an empty task file would look like a result
+        raise DataError(Errors.E013.format(path=", ".join(map(str, paths)), what="articles"))
     return articles
+
+
+def _check_readable(path: Path) -> None:
+    """A file, device or pipe that is there (a folder or a missing path says which)."""
+    if path.is_dir():
+        raise DataError(Errors.E004.format(path=path, reason="it is a folder, not a file"))
+    if not path.exists():
+        raise DataError(Errors.E004.format(path=path, reason="no such file"))
 
 
 def prediction_record(doc: Doc, article: Article) -> ArticleRecord:

@@ -105,12 +105,14 @@ def _format_validation_error(error: ValidationError) -> str:
 
 def parse_object(line: str, where: str) -> dict[str, Any]:
     """One JSON object from one line; errors name `where` (file:line)."""
+    line = line.rstrip("\r\n")
     try:
         payload = json.loads(line)
     except json.JSONDecodeError as error:
-        raise DataError(
-            Errors.E010.format(where=where, reason=f"{error.msg} (column {error.colno})")
-        ) from None
+        # the position in this line: a line cut short fails at its end, not at
+        # "column 1" of a line after it
+        at = "at the end of the line" if error.pos >= len(line) else f"column {error.pos + 1}"
+        raise DataError(Errors.E010.format(where=where, reason=f"{error.msg} ({at})")) from None
     if not isinstance(payload, dict):
         raise DataError(Errors.E011.format(where=where, reason="a line must hold one JSON object"))
     return payload

@@ -11,6 +11,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from ..errors import Errors, InputError
 from ..schema import InterceptionEvent
 
 
@@ -24,7 +25,37 @@ def _span_value(span: Span) -> dict[str, Any] | None:
 
 
 def _events(doc: Doc) -> list[InterceptionEvent]:
+    check_pipeline_ran(doc)
     return [InterceptionEvent.model_validate(item) for item in doc._.event_data or []]
+
+
+def check_pipeline_ran(doc: Doc) -> None:
+    """Raise InputError (E014) naming the component whose work is missing from `doc`.
+
+    A pipeline loaded with `exclude=` or `disable=` of a skytally component runs
+    without error but finds nothing; its events would be an empty list that
+    looks like a result. A Doc with no tokens has nothing to check."""
+    if len(doc) == 0:
+        return
+    missing: list[tuple[str, str]] = []
+    if doc._.event_data is None:
+        missing.append(("skytally_events", "it makes the events"))
+    else:
+        if not doc.has_annotation("SENT_START"):
+            missing.append(("skytally_sentences", "no sentence boundaries were set"))
+        if not doc.has_annotation("ENT_IOB"):
+            missing.append(("skytally_entities", "no entities were looked for"))
+        if doc._.skytally_values is None:
+            missing.append(("skytally_normalizer", "no entity has a value"))
+        if doc._.links is None:
+            missing.append(("skytally_linker", "no count is linked to anything"))
+    if missing:
+        raise InputError(
+            Errors.E014.format(
+                missing=", ".join(name for name, _ in missing),
+                why="; ".join(why for _, why in missing),
+            )
+        )
 
 
 def register() -> None:
