@@ -390,3 +390,34 @@ MANY_MATCHES = {
 @pytest.mark.parametrize("text", MANY_MATCHES.values(), ids=MANY_MATCHES.keys())
 def test_megabyte_of_matches_finishes(text: str) -> None:
     assert_well_formed(timed(find_numbers, text), text)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "upper"),
+    [
+        ("10-15", 15),
+        ("10 – 15", 15),
+        ("between 10 and 15", 15),
+        ("between ten and fifteen", 15),
+        ("45", None),
+        ("more than 10", None),
+        ("15-10", None),
+    ],
+)
+def test_a_range_keeps_its_upper_bound(phrase: str, upper: int | None) -> None:
+    from skytally.numbers import range_upper
+
+    assert range_upper(phrase) == upper
+
+
+def test_a_range_count_reports_both_bounds() -> None:
+    import skytally
+
+    (drones,) = skytally.extract(
+        "The air force said Russia launched 10-15 drones overnight.", published="2025-01-01"
+    )
+    assert (drones.count.value, drones.count.qualifier.value, drones.count.upper) == (
+        10,
+        "at_least",
+        15,
+    )

@@ -586,6 +586,19 @@ def _normalise(phrase: str) -> str:
     return " ".join(text.strip("[]").split())
 
 
+def range_upper(phrase: str) -> int | None:
+    """The upper bound of a count phrase that is a range ("10-15", "between 10 and
+    15"); None for any other phrase. The lower bound is `parse_count`'s value."""
+    text = _normalise(phrase)
+    match = re.fullmatch(r"(?:between\s+)?(\S+?)\s*(?:[-–]|\s+and\s+)\s*(\S+)", text, re.I)
+    if match is None:
+        return None
+    low, high = _loose_value(match.group(1)), _loose_value(match.group(2))
+    if low is None or high is None or high <= low:
+        return None
+    return high
+
+
 def parse_count(phrase: str) -> tuple[int, Qualifier] | None:
     """Value and qualifier of one isolated count phrase; None when it holds no number."""
     text = _normalise(phrase)

@@ -132,6 +132,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
                         **evidence(key),
                         "value": count_value["value"],
                         "qualifier": count_value["qualifier"],
+                        "upper": count_value.get("upper"),
                     },
                     "weapon": {
                         **evidence(weapon),

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span
 
 from ..gazetteer import Gazetteer
 from ..lexicon import claimant_info, outcome_of_phrase
-from ..numbers import parse_count
+from ..numbers import parse_count, range_upper
 from ..times import KYIV, MOSCOW, dateline_anchor, resolve_period
 from ..weapons import categorize
 from . import attributes
@@ -125,7 +125,11 @@ class Normalizer:
             parsed = parse_count(span.text)
             if parsed is None:
                 return None
-            return {"value": parsed[0], "qualifier": parsed[1].value}
+            value: dict[str, Any] = {"value": parsed[0], "qualifier": parsed[1].value}
+            upper = range_upper(span.text)
+            if upper is not None:
+                value["upper"] = upper
+            return value
         if label == "WEAPON":
             return {"category": categorize(span.text).value}
         if label == "PLACE":
