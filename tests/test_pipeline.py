@@ -291,6 +291,17 @@ def _summary(events) -> list[tuple]:
             "two drones.",
             [(2, "destroyed", "RU-BRY", None)],
         ),
+        (
+            # a later "in total" sums up the updates before it: the day is counted once
+            "Governor Vyacheslav Gladkov said air defences shot down five drones over the "
+            "Belgorod region in the morning. Later, three more were downed over the region. "
+            "In total, 12 drones were destroyed over the Belgorod region, he said.",
+            [
+                (5, "destroyed", "RU-BEL", 2),
+                (3, "destroyed", "RU-BEL", 2),
+                (12, "destroyed", "RU-BEL", None),
+            ],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:
@@ -383,3 +394,12 @@ def test_the_capital_is_the_capital_of_the_side_reporting(nlp) -> None:
     )
     assert [e.heading_to.code for e in moscow if e.heading_to] == ["RU-MOW"]
     assert [e.heading_to.code for e in kyiv if e.heading_to] == ["UA-30"]
+
+
+def test_the_forces_that_acted_are_not_who_claims(nlp) -> None:
+    (event,) = _events(
+        nlp,
+        "Moscow Mayor Sergei Sobyanin wrote that the Defence Ministry's air defences had "
+        "shot down two drones flying towards the city.",
+    )
+    assert event.claimant is not None and event.claimant.name == "Sergei Sobyanin"

@@ -91,6 +91,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"neutrali[sz]ing",
         r"eliminated",
         r"repelled",
+        r"fought\s+off",
         r"repelling",
         r"repulsed",
         r"knocked\s+out",

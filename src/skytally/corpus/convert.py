@@ -162,7 +162,7 @@ def gold_attrs(label: str, value: dict[str, Any]) -> dict[str, Any]:
     """A normaliser value (or a Doc's stored value) in the shape annotations use."""
     if label == "COUNT":
         attrs = {"value": value.get("value"), "qualifier": value.get("qualifier", "exact")}
-        for key in ("optional", "outcome"):
+        for key in ("optional", "outcome", "upper", "restates"):
             if value.get(key) is not None:
                 attrs[key] = value[key]
         return attrs
@@ -243,6 +243,7 @@ class Draft:
     published: Any = None
     source_style: Any = "other"
     split: Any = None
+    source_url: Any = None
     spans: list[RawSpan] = field(default_factory=list)
     relations: list[RawRelation] = field(default_factory=list)
     snapshot: dict[str, Any] | None = None
@@ -373,6 +374,7 @@ def assemble(draft: Draft) -> tuple[ArticleRecord, list[str]]:
             published=draft.published,
             source_style=draft.source_style,
             split=draft.split,
+            source_url=draft.source_url,
             spans=spans,
             relations=relations,
         )
@@ -577,6 +579,7 @@ def _meta_fields(source: dict[str, Any], where: str, fallback_id: str) -> dict[s
         "published": source.get("published"),
         "source_style": source.get("source_style", "other"),
         "split": source.get("split"),
+        "source_url": source.get("source_url"),
     }
 
 
@@ -592,6 +595,8 @@ def article_meta(record: ArticleRecord) -> dict[str, Any]:
     meta["source_style"] = record.source_style
     if record.split is not None:
         meta["split"] = record.split
+    if record.source_url is not None:
+        meta["source_url"] = record.source_url
     return meta
 
 
@@ -1051,6 +1056,7 @@ def to_doc(record: ArticleRecord, where: str) -> Doc:
         "id": record.id,
         "source_style": record.source_style,
         "split": record.split,
+        "source_url": record.source_url,
         "spans": [[s.id, s.start, s.end] for s in record.spans],
     }
     return doc
@@ -1087,6 +1093,7 @@ def _doc_draft(doc: Doc, where: str, fallback_id: str) -> Draft:
         published=doc._.published,
         source_style=stored.get("source_style", "other"),
         split=stored.get("split"),
+        source_url=stored.get("source_url"),
     )
     for ent in doc.ents:
         key = attributes.span_key(ent.start_char, ent.end_char)

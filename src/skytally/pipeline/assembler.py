@@ -239,6 +239,16 @@ def _place_identity(place: dict[str, Any] | None) -> tuple[Any, ...] | None:
     return (place["code"],) if place["code"] is not None else (None, place["name"])
 
 
+def _same_speaker(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """Unknown on either side, the same name, or a surname and the full name
+    ("Sobyanin", "Sergei Sobyanin (Mayor of Moscow)")."""
+    if a is None or b is None or a["name"] == b["name"]:
+        return True
+    shorter, longer = sorted((a["name"].split("(")[0], b["name"].split("(")[0]), key=len)
+    words = shorter.split()
+    return bool(words) and words[-1] in longer.split()
+
+
 def _compatible(a: Any, b: Any, wildcard: Any = None) -> bool:
     return a is None or b is None or a == b or wildcard in (a, b)
 
@@ -258,10 +268,7 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
             kept["heading_to"] and kept["heading_to"]["code"],
             draft["heading_to"] and draft["heading_to"]["code"],
         )
-        or not _compatible(
-            kept["claimant"] and kept["claimant"]["name"],
-            draft["claimant"] and draft["claimant"]["name"],
-        )
+        or not _same_speaker(kept["claimant"], draft["claimant"])
         or not _periods_agree(kept["period"], draft["period"])
     ):
         return False

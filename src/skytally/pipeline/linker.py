@@ -169,6 +169,21 @@ SUBSET_CUES = (
 )
 EACH_WORDS = frozenset({"each", "apiece"})
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
+FORCE_WORDS = frozenset({"air", "forces", "units", "systems", "defences", "defenses", "troops"})
+#: words before a count that make it the sum of the counts reported before it
+RUNNING_TOTAL_CUES = (
+    " in total ",
+    " in all ",
+    " all told ",
+    " altogether ",
+    " so far ",
+    " since the morning ",
+    " since morning ",
+    " since midnight ",
+    " since the start of the day ",
+    " over the day ",
+    " throughout the day ",
+)
 #: a time that ended this long before publication is background, not a claim's period
 BACKGROUND_AGE = timedelta(days=3)
 ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
@@ -365,6 +380,7 @@ class Linker:
                 node.sentence, ents_by_sentence, "CLAIMANT", ahead=2
             )
         self._link_totals(nodes, values)
+        self._gather_running_totals(nodes, values)
         self._settle_ambiguous_lists(nodes)
         background = self._background_times(doc, values)
         self._fallback_context(nodes, sentences, ents_by_sentence, background)
@@ -959,9 +975,11 @@ class Linker:
         previous = doc[position - 1].lower_ if position > self.sents.start(place) else ""
         if word in LAUNCH_SITE or word == "direction":
             return "launch"
-        if word in HEADING or (word in {"to", "for", "at", "on"} and previous in HEADING):
+        if word in HEADING or (
+            word in {"to", "for", "at", "on"} and (previous in HEADING or previous == "way")
+        ):
             return "heading"
-        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches", "way")):
+        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches")):
             # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
             # energy sites in the Poltava region": the clause decides
             return self._clause_role(doc, place, position) or "place"
@@ -1114,8 +1132,17 @@ class Linker:
 
     def _link_claimant(self, node: CountNode, ents: list[Span]) -> None:
         claimants = [e for e in ents if e.label_ == "CLAIMANT"]
+        # "Sobyanin wrote that the Defence Ministry's air defences had shot down two
+        # drones": the ministry's forces acted, the mayor claims
+        speakers = [c for c in claimants if not self._acting_force(c)]
+        claimants = speakers or claimants
         if claimants:
             node.claimant = min(claimants, key=lambda c: abs(c.start - node.span.start))
+
+    def _acting_force(self, claimant: Span) -> bool:
+        doc = claimant.doc
+        after = [t.lower_ for t in doc[claimant.end : claimant.end + 3]]
+        return after[:1] in (["'s"], ["’s"]) and bool(set(after[1:]) & FORCE_WORDS)
 
     def _read_cues(self, doc: Doc, node: CountNode) -> None:
         span = node.span
@@ -1215,6 +1242,34 @@ class Linker:
                 open_totals.append(node)
                 if node.outcome == "launched":
                     launched_totals.append(node)
+
+    def _gather_running_totals(self, nodes: list[CountNode], values: dict[str, Any]) -> None:
+        """ "Since the morning, 16 drones approaching Moscow have been shot down":
+        a tally that sums up the counts reported before it (a mayor's posts, a live
+        blog's updates) is their total, so the day is counted once."""
+        for index, node in enumerate(nodes):
+            if node.parent is not None or node.children or not self._sums_up(node):
+                continue
+            earlier = [
+                other
+                for other in nodes[:index]
+                if other.parent is None
+                and other.value < node.value
+                and other.outcome == node.outcome
+                and self._same_weapon(other, node, values)
+                and not self._claimant_differs(other, node, values)
+                and {self._code(p, values) for p in other.places}
+                <= {self._code(p, values) for p in node.places}
+                and (other.heading is None) == (node.heading is None)
+            ]
+            if earlier and sum(other.weight for other in earlier) <= node.value:
+                for other in earlier:
+                    self._attach(other, node)
+
+    def _sums_up(self, node: CountNode) -> bool:
+        doc = node.span.doc
+        words = " ".join(t.lower_ for t in doc[self.sents.start(node.span) : node.span.start])
+        return any(cue in f" {words} " for cue in RUNNING_TOTAL_CUES)
 
     def _continued_outcome(self, earlier: list[CountNode]) -> str | None:
         for other in reversed(earlier):

@@ -38,6 +38,7 @@ _LEADING_PREPOSITION = re.compile(r"^(?:on|in|since|from|as\s+of)\s+", re.IGNORE
 
 # a governor's or mayor's title written around the name the claimant span holds:
 # "Bryansk Governor Alexander Bogomaz", "Vyacheslav Gladkov, the head of the region"
+ROLE_NAMES = frozenset({"mayor", "governor", "regional governor", "head", "the mayor"})
 REGIONAL_TITLES = frozenset({"governor", "mayor", "head", "gauleiter"})
 
 
@@ -72,6 +73,7 @@ class Normalizer:
                 countries[value["code"][:2]] += 1
             if span.label_ == "CLAIMANT" and value.get("country"):
                 claimant_countries[value["country"]] += 1
+        self._resolve_role_claimants(doc, values)
         zone = self._zone(claimant_countries, countries)
         for span in doc.ents:
             if span.label_ == "PLACE" and CAPITAL_WORD.search(span.text):
@@ -148,6 +150,23 @@ class Normalizer:
             outcome = outcome_of_phrase(span.text)
             return {"value": outcome.value} if outcome else None
         return None
+
+    def _resolve_role_claimants(self, doc: Doc, values: dict[str, Any]) -> None:
+        """ "the mayor", "the governor" name the official the article named before
+        ("Moscow Mayor Sergei Sobyanin ... according to the mayor's posts")."""
+        last_official: dict[str, Any] | None = None
+        for span in doc.ents:
+            if span.label_ != "CLAIMANT":
+                continue
+            value = values.get(attributes.span_key(span.start_char, span.end_char))
+            if value is None:
+                continue
+            if value["name"].lower() in ROLE_NAMES:
+                if last_official is not None:
+                    value.update(name=last_official["name"], country=last_official["country"])
+                value["regional"] = True
+            elif value.get("regional"):
+                last_official = value
 
     def _capital(self, text: str, zone: ZoneInfo) -> dict[str, Any]:
         """ "the capital" is Moscow in a report read in Moscow time, Kyiv in one read
