@@ -137,9 +137,10 @@ def convention_problems(record: ArticleRecord) -> list[str]:
                 f"span {head}: place and heading_to are the same mention {place} "
                 f"({spans[place].text!r}): a heading is not where it was downed"
             )
-        launched = any(
-            spans[o].attrs.get("value") == "launched" for o in linked.get("outcome", [])
-        ) or spans[head].attrs.get("outcome") == "launched"
+        launched = (
+            any(spans[o].attrs.get("value") == "launched" for o in linked.get("outcome", []))
+            or spans[head].attrs.get("outcome") == "launched"
+        )
         for place in places if launched else []:
             before = [w.lower() for w in record.text[: spans[place].start].split()[-2:]]
             if before[-1:] == ["the"]:
