@@ -40,14 +40,21 @@ def test_jsonl_files_are_built_from_the_current_sources(tmp_path: Path) -> None:
 def test_corpus_covers_the_required_styles_and_splits() -> None:
     records = [record for _, record in RECORDS]
     tables = corpus_stats(records)
-    assert tables["size"]["articles"] >= 300
+    assert tables["size"]["articles"] >= 520
     styles = tables["style"]
-    assert len([s for s in SOURCE_STYLES if styles[s] >= 15]) >= 10
+    assert len([s for s in SOURCE_STYLES if styles[s] >= 15]) >= 11
+    # at least 200 articles modelled on real reports, each with its source recorded
+    assert styles["real_derived"] >= 200
+    real = [r for r in records if r.source_style == "real_derived"]
+    assert all(r.source_url and r.source_url.startswith("http") for r in real)
+    assert tables["phenomenon"]["modelled on a real report"] >= 200
     splits = tables["split"]
-    assert splits["train"] > 0.6 * len(records) and splits["dev"] >= 0.1 * len(records)
-    assert splits["test"] >= 0.1 * len(records)
+    assert splits["train"] > 0.55 * len(records) and splits["dev"] >= 0.1 * len(records)
+    assert splits["test"] >= 50 and splits["real_test"] >= 50
+    # the realistic test split holds only articles modelled on real reports
+    assert {r.source_style for r in records if r.split == "real_test"} == {"real_derived"}
     no_event = tables["phenomenon"]["no event"]
-    assert 0.1 * len(records) <= no_event <= 0.3 * len(records)
+    assert 0.05 * len(records) <= no_event <= 0.3 * len(records)
     for phenomenon in (
         "total with breakdown",
         "subset heading to",
@@ -66,8 +73,19 @@ def test_corpus_covers_the_required_styles_and_splits() -> None:
         "not a real region",
         "GMT/UTC conversion",
         "hedged claim",
+        "restatement (same=)",
     ):
         assert tables["phenomenon"][phenomenon] >= 5, phenomenon
+    # real Ukrainian Air Force reports give "locationally lost" almost every day
+    assert tables["outcome"]["suppressed"] >= 0.03 * tables["size"]["events"]
+
+
+def test_the_manifest_lists_every_real_derived_article() -> None:
+    lines = (DATA / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["id", "split", "source_style", "source_url"]
+    listed = {line.split("\t")[0]: line.split("\t")[3] for line in lines[1:]}
+    real = {r.id: r.source_url for _, r in RECORDS if r.source_url}
+    assert listed == real
 
 
 def test_ids_are_unique_and_splits_fixed_per_article() -> None:

@@ -78,6 +78,9 @@ def _phenomena() -> dict[str, Callable[[ArticleRecord], int]]:
         ),
         "hedged claim": lambda r: int(bool(HEDGES.search(r.text))),
         "no published date": lambda r: int(r.published is None),
+        "restatement (same=)": lambda r: sum(1 for c in counts(r) if c.attrs.get("restates")),
+        "range": lambda r: sum(1 for c in counts(r) if c.attrs.get("upper") is not None),
+        "modelled on a real report": lambda r: int(r.source_url is not None),
     }
 
 
