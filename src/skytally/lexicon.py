@@ -34,6 +34,8 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
     Outcome.LAUNCHED: (
         # only the verb is the trigger: a place may sit between it and "with"
         r"attacked(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
+        # "a nocturnal attack with 139 drones"
+        r"attacks?(?=\s+with\b)",
         r"struck(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
         r"attacking(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
         r"launched",
@@ -75,6 +77,7 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"sunk",
         r"sank",
         r"brought\s+down",
+        r"bring(?:s|ing)?\s+down",
         r"taken\s+out",
         r"took\s+out",
         r"destroyed",

@@ -322,6 +322,7 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         values = doc._.skytally_values or {}
         self.sents = SentenceIndex(doc)
+        self.doc = doc
         sentences = [doc[start:end] for start, end in self.sents.bounds]
         sentence_of = self.sents.number
         # captions and links to other stories state no claim of this article
@@ -594,9 +595,12 @@ class Linker:
         down": a participle right after the weapon, with the clause's own passive
         verb later and no other count or clause break between them."""
         doc = outcome.doc
+        before = [t.lower_ for t in doc[max(0, outcome.start - 3) : outcome.start]]
+        # "... drones that Russia launched overnight were shot down": a relative clause
+        relative = bool({"that", "which"} & set(before))
         if (
             outcome.start == 0
-            or doc[outcome.start - 1].ent_type_ != "WEAPON"
+            or (doc[outcome.start - 1].ent_type_ != "WEAPON" and not relative)
             or self._passive(doc, outcome)
         ):
             return False
@@ -844,7 +848,7 @@ class Linker:
             and previous_count <= e.start
             and e.end <= span.start
             and e.start not in consumed
-            and self._place_role(doc, e) not in ("launch", "heading", "dateline")
+            and self._place_role(doc, e) not in ("launch", "heading", "dateline", "owner")
             and self._code(e, values) not in COUNTRY_CODES
             # "fire at Ust-Luga port, Russia claims 95 drones shot down"
             and not {t.lower_ for t in doc[e.end : span.start]} & REPORTING_VERBS
@@ -872,9 +876,12 @@ class Linker:
         if next_count >= self.sents.end(count):
             return False
         after = [t for t in doc[group[-1].end : next_count] if not t.is_space]
-        before = [t.text for t in doc[count.end : group[0].start]]
+        before = [t.lower_ for t in doc[count.end : group[0].start]]
+        # "destroyed 14, in the Oryol area 9"; "in Kaluga nine were downed and in Smolensk five"
         return (
-            len(after) <= 2 and all(t.is_punct for t in after) and ("," in before or ";" in before)
+            len(after) <= 2
+            and all(t.is_punct for t in after)
+            and bool({",", ";", "and"} & set(before))
         )
 
     def _generic_place_after(
@@ -887,7 +894,7 @@ class Linker:
         for index, token in enumerate(tokens):
             if token.lower_ not in GENERIC_PLACES or index < 1:
                 continue
-            article = tokens[index - 1].lower_ in ("the", "our", "its")
+            article = tokens[index - 1].lower_ in ("the", "our", "its", "his", "her", "their")
             lead = [t.lower_ for t in tokens[max(0, index - 3) : index - (1 if article else 0)]]
             if not lead:
                 continue
@@ -960,6 +967,8 @@ class Linker:
         ("from", "the direction of"), or a bare subject."""
         if self._is_dateline(doc, place):
             return "dateline"
+        if place.end < len(doc) and doc[place.end].lower_ in ("'s", "’s"):
+            return "owner"  # "Kyiv's forces", "Russia's defence ministry": whose, not where
         position = place.start - 1
         skipped = 0
         while (
@@ -1607,10 +1616,19 @@ class Linker:
             if found:
                 return found[-1]
         for index in range(sentence + 1, sentence + 1 + ahead):
+            if self._paragraph_break_before(index):
+                break  # a speaker named in the next paragraph speaks for that one
             found = [e for e in ents_by_sentence.get(index, []) if e.label_ == label]
             if found:
                 return found[0]
         return None
+
+    def _paragraph_break_before(self, sentence: int) -> bool:
+        if sentence >= len(self.sents.bounds):
+            return True
+        start = self.sents.bounds[sentence][0]
+        doc = self.doc
+        return start > 0 and "\n\n" in doc[max(0, start - 2) : start + 1].text_with_ws
 
     # -------------------------------------------------------------- output
     def _write(self, doc: Doc, nodes: list[CountNode], ignored: list[Span]) -> None:
