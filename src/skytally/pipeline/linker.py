@@ -169,6 +169,9 @@ SUBSET_CUES = (
 )
 EACH_WORDS = frozenset({"each", "apiece"})
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
+OWNED_AGENTS = frozenset(
+    {"forces", "military", "army", "troops", "ministry", "government", "authorities", "regime"}
+)
 FORCE_WORDS = frozenset({"air", "forces", "units", "systems", "defences", "defenses", "troops"})
 #: words before a count that make it the sum of the counts reported before it
 RUNNING_TOTAL_CUES = (
@@ -967,8 +970,14 @@ class Linker:
         ("from", "the direction of"), or a bare subject."""
         if self._is_dateline(doc, place):
             return "dateline"
-        if place.end < len(doc) and doc[place.end].lower_ in ("'s", "’s"):
-            return "owner"  # "Kyiv's forces", "Russia's defence ministry": whose, not where
+        if (
+            place.end + 1 < len(doc)
+            and doc[place.end].lower_ in ("'s", "’s")
+            and doc[place.end + 1].lower_ in OWNED_AGENTS
+        ):
+            # "Kyiv's forces shot down 29 drones": whose forces, not where; but "the
+            # Smolensk region's air defences" shoot over their region
+            return "owner"
         position = place.start - 1
         skipped = 0
         while (
