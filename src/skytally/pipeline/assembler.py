@@ -157,6 +157,12 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
                     else None,
                     "_parent": own(key, "part_of"),
                     "_key": key,
+                    "_voice": (
+                        value_of(claimant).get("country"),
+                        bool(value_of(claimant).get("regional")),
+                    )
+                    if claimant
+                    else None,
                     "sentence": {
                         "start": sentence_of[ent.start_char][0],
                         "end": sentence_of[ent.start_char][1],
@@ -173,6 +179,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
     for draft in drafts:
         parent = draft.pop("_parent")
         draft.pop("_key")
+        draft.pop("_voice")
         draft["part_of"] = first_draft.get(parent) if parent is not None else None
     _detach_overfull_parts(drafts)
     return drafts
@@ -249,6 +256,12 @@ def _same_speaker(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     return bool(words) and words[-1] in longer.split()
 
 
+def _same_national_voice(a: tuple[Any, bool] | None, b: tuple[Any, bool] | None) -> bool:
+    """Two national bodies of one side (the General Staff relaying the Air Force's
+    figures): one voice. A governor's own count is never the ministry's."""
+    return a is not None and b is not None and a[0] is not None and a == b and not a[1]
+
+
 def _compatible(a: Any, b: Any, wildcard: Any = None) -> bool:
     return a is None or b is None or a == b or wildcard in (a, b)
 
@@ -268,7 +281,10 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
             kept["heading_to"] and kept["heading_to"]["code"],
             draft["heading_to"] and draft["heading_to"]["code"],
         )
-        or not _same_speaker(kept["claimant"], draft["claimant"])
+        or not (
+            _same_speaker(kept["claimant"], draft["claimant"])
+            or _same_national_voice(kept["_voice"], draft["_voice"])
+        )
         or not _periods_agree(kept["period"], draft["period"])
     ):
         return False
