@@ -317,10 +317,16 @@ def test_extract_reads_a_pipe(tmp_path: Path) -> None:
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
-    writer = threading.Thread(target=fifo.write_text, args=(EXAMPLE.read_text("utf-8"),))
+    writer = threading.Thread(
+        target=fifo.write_text, args=(EXAMPLE.read_text("utf-8"),), daemon=True
+    )
     writer.start()
     result = runner.invoke(app, ["extract", str(fifo), "--format", "jsonl"])
-    writer.join()
+    writer.join(timeout=10)
+    if writer.is_alive():  # the command never opened the pipe: let the writer finish
+        with fifo.open("rb") as drain:
+            drain.read()
+        writer.join()
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("\n") > 5
 
