@@ -9,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import skytally
@@ -374,3 +376,17 @@ def test_a_bad_config_value_is_named(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(EXAMPLE), "--model", str(folder)])
     one_error_line(result, "max_bridge_tokens")
     assert "'lots' is not" in result.stderr
+
+
+INVISIBLE = st.sampled_from(["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\x00"])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, len(PLAIN)), INVISIBLE), max_size=6))
+def test_offsets_are_exact_wherever_invisible_characters_fall(nlp, insertions) -> None:
+    text = PLAIN
+    for position, char in sorted(insertions, reverse=True):
+        text = text[:position] + char + text[position:]
+    evidence_is_exact(text, skytally.extract(text, published="2025-01-01", nlp=nlp))
