@@ -403,3 +403,49 @@ def test_the_forces_that_acted_are_not_who_claims(nlp) -> None:
         "shot down two drones flying towards the city.",
     )
     assert event.claimant is not None and event.claimant.name == "Sergei Sobyanin"
+
+
+def test_a_run_on_sentence_is_cut_at_a_comma(nlp) -> None:
+    """A 400-region comma list or a page with no full stops would make every
+    within-sentence search grow with the square of its length; the segmenter
+    cuts such a run at a comma after `max_sentence_tokens` tokens."""
+    regions = ["Belgorod", "Kursk", "Bryansk", "Voronezh", "Oryol"]
+    items = ", ".join(f"{i % 3 + 1} over the {regions[i % 5]} region" for i in range(400))
+    doc = nlp("Air defences destroyed 900 drones overnight, " + items + ".")
+    limit = nlp.get_pipe("skytally_sentences").max_sentence_tokens
+    lengths = [len(sent) for sent in doc.sents]
+    assert len(lengths) > 10 and max(lengths) <= 2 * limit
+    cut_after = [doc[sent.end - 1].text for sent in list(doc.sents)[:-1]]
+    assert set(cut_after) == {","}
+    events = doc._.events
+    assert events[0].count.value == 900
+    # the first piece of the list reads as breakdowns of the total
+    assert all(e.part_of == 0 and e.place is not None for e in events[1:10])
+
+
+@pytest.mark.parametrize("shape", ["comma list", "no punctuation"])
+def test_time_per_character_does_not_grow_with_the_input(nlp, shape: str) -> None:
+    """Each pathological shape at two sizes, four times apart: the time per
+    character may wobble, but a quadratic stage would make it four times worse."""
+    import random
+    import time
+
+    regions = ["Belgorod", "Kursk", "Bryansk", "Voronezh", "Oryol", "Tula", "Kaluga"]
+
+    def text(size: int) -> str:
+        if shape == "comma list":
+            items = (f"{i % 40 + 1} over the {regions[i % 7]} region" for i in range(size))
+            return "Air defences destroyed 500 drones overnight, " + ", ".join(items) + "."
+        rnd = random.Random(size)
+        words = ["drones", "45", "over", "Kursk", "shot", "down", "region", "12", "the"]
+        return " ".join(rnd.choice(words) for _ in range(size * 4))
+
+    def per_char(size: int) -> float:
+        sample = text(size)
+        started = time.perf_counter()
+        skytally.extract(sample, published="2025-01-01", nlp=nlp)
+        return (time.perf_counter() - started) / len(sample)
+
+    per_char(100)  # warm-up
+    small, large = per_char(250), per_char(1000)
+    assert large < 2.5 * small, f"{shape}: {large / small:.1f}x the time per character"

@@ -419,12 +419,13 @@ class EntityRuler:
             elif end < len(doc) and doc[end].lower_ in NOT_A_PLACE_AFTER:
                 continue
             found.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PLACE"))
-        known = [(c.start, c.end) for c in found]
+        # characters the gazetteer's places cover, to test overlap in constant time
+        known = {i for c in found for i in range(c.start, c.end)}
         for match in UNKNOWN_REGION.finditer(doc.text):
             stem = match["stem"]
             if stem.split()[0] in NOT_A_REGION_STEM or stem.split()[0].lower() in FUNCTION_WORDS:
                 continue
-            if any(s < match.end() and match.start() < e for s, e in known):
+            if any(i in known for i in range(match.start(), match.end())):
                 continue  # the gazetteer knows this place
             found.append(Candidate(match.start(), match.end(), "PLACE"))
         found += [

@@ -16,6 +16,7 @@ This is the baseline that the trainable relation component has to beat.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -326,6 +327,7 @@ class Linker:
         values = doc._.skytally_values or {}
         self.sents = SentenceIndex(doc)
         self.doc = doc
+        self._holder_cache: dict[tuple[int, str], list[int]] = {}
         sentences = [doc[start:end] for start, end in self.sents.bounds]
         sentence_of = self.sents.number
         # captions and links to other stories state no claim of this article
@@ -1604,7 +1606,8 @@ class Linker:
             return before[-1]
         # a bulletin states its period once, at the top: the latest event time
         # stated anywhere before the count
-        for index in range(node.sentence - 2, -1, -1):
+        holders = self._holders(ents_by_sentence, "TIME")
+        for index in reversed(holders[: bisect.bisect_right(holders, node.sentence - 2)]):
             times = [
                 e
                 for e in ents_by_sentence.get(index, [])
@@ -1620,10 +1623,13 @@ class Linker:
     def _nearby(
         self, sentence: int, ents_by_sentence: dict[int, list[Span]], label: str, ahead: int
     ) -> Span | None:
-        for index in range(sentence - 1, -1, -1):
-            found = [e for e in ents_by_sentence.get(index, []) if e.label_ == label]
-            if found:
-                return found[-1]
+        # the sentences holding each label, found once: a search back through every
+        # sentence for each count would grow with the square of the text
+        holders = self._holders(ents_by_sentence, label)
+        position = bisect.bisect_left(holders, sentence)
+        if position > 0:
+            index = holders[position - 1]
+            return [e for e in ents_by_sentence[index] if e.label_ == label][-1]
         for index in range(sentence + 1, sentence + 1 + ahead):
             if self._paragraph_break_before(index):
                 break  # a speaker named in the next paragraph speaks for that one
@@ -1631,6 +1637,16 @@ class Linker:
             if found:
                 return found[0]
         return None
+
+    def _holders(self, ents_by_sentence: dict[int, list[Span]], label: str) -> list[int]:
+        key = (id(ents_by_sentence), label)
+        if key not in self._holder_cache:
+            self._holder_cache[key] = sorted(
+                index
+                for index, ents in ents_by_sentence.items()
+                if any(e.label_ == label for e in ents)
+            )
+        return self._holder_cache[key]
 
     def _paragraph_break_before(self, sentence: int) -> bool:
         if sentence >= len(self.sents.bounds):

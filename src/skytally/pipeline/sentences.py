@@ -16,21 +16,44 @@ DEFAULT_PUNCT = (".", "!", "?", "…")
 CLOSING_MARKS = frozenset({'"', "”", "’", ")", "»", "]"})
 
 
+#: where a run-on "sentence" may be cut when it grows past `max_sentence_tokens`
+SOFT_BREAKS = frozenset({",", ";", ":", "–", "—"})
+
+
 class SentenceSegmenter:
-    def __init__(self, name: str, *, punct_chars: list[str], split_on_newlines: bool) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        punct_chars: list[str],
+        split_on_newlines: bool,
+        max_sentence_tokens: int,
+    ) -> None:
         self.name = name
         self.punct_chars = frozenset(punct_chars)
         self.split_on_newlines = split_on_newlines
+        self.max_sentence_tokens = max_sentence_tokens
 
     def __call__(self, doc: Doc) -> Doc:
-        set_sentence_starts(doc, self.punct_chars, self.split_on_newlines)
+        set_sentence_starts(doc, self.punct_chars, self.split_on_newlines, self.max_sentence_tokens)
         return doc
 
 
-def set_sentence_starts(doc: Doc, punct_chars: frozenset[str], split_on_newlines: bool) -> None:
+def set_sentence_starts(
+    doc: Doc,
+    punct_chars: frozenset[str],
+    split_on_newlines: bool,
+    max_sentence_tokens: int = 0,
+) -> None:
     """Work on integer arrays, not Token objects: this runs on every document
     and a Python loop over Token objects would cost more than the rest of
-    the pipeline."""
+    the pipeline.
+
+    A "sentence" longer than `max_sentence_tokens` (a scraped table with no
+    full stops, a 400-region list) is cut at its next comma or dash, and at
+    twice the length wherever it is: the later stages look for links within a
+    sentence, and an unbounded sentence would make their work grow with its
+    square. 0 means no limit."""
     if len(doc) == 0:
         return
     strings = doc.vocab.strings
@@ -38,6 +61,7 @@ def set_sentence_starts(doc: Doc, punct_chars: frozenset[str], split_on_newlines
     starts = numpy.zeros(len(doc), dtype="int64")
     previous_ends = True
     previous_had_space = True
+    length = 0  # tokens of the sentence so far
     for index, (orth, is_space, is_punct, space_after) in enumerate(columns.tolist()):
         text = strings[orth]
         if index == 0:
@@ -56,19 +80,38 @@ def set_sentence_starts(doc: Doc, punct_chars: frozenset[str], split_on_newlines
             continue
         else:
             starts[index] = 1 if previous_ends else -1
+        length = 1 if starts[index] == 1 else length + 1
         previous_ends = text in punct_chars or (bool(is_punct) and text[-1:] in punct_chars)
+        if max_sentence_tokens and length >= max_sentence_tokens:
+            previous_ends = (
+                previous_ends or text in SOFT_BREAKS or length >= 2 * max_sentence_tokens
+            )
         previous_had_space = bool(space_after)
     doc.from_array([SENT_START], starts.astype("uint64").reshape(-1, 1))
 
 
 @Language.factory(
     "skytally_sentences",
-    default_config={"punct_chars": list(DEFAULT_PUNCT), "split_on_newlines": True},
+    default_config={
+        "punct_chars": list(DEFAULT_PUNCT),
+        "split_on_newlines": True,
+        "max_sentence_tokens": 120,
+    },
 )
 def make_sentence_segmenter(
-    nlp: Language, name: str, *, punct_chars: list[str], split_on_newlines: bool
+    nlp: Language,
+    name: str,
+    *,
+    punct_chars: list[str],
+    split_on_newlines: bool,
+    max_sentence_tokens: int,
 ) -> SentenceSegmenter:
-    return SentenceSegmenter(name, punct_chars=punct_chars, split_on_newlines=split_on_newlines)
+    return SentenceSegmenter(
+        name,
+        punct_chars=punct_chars,
+        split_on_newlines=split_on_newlines,
+        max_sentence_tokens=max_sentence_tokens,
+    )
 
 
 class SentenceIndex:
