@@ -365,24 +365,46 @@ def _merge_restatements(
         return key
 
     kept: list[dict[str, Any]] = []
+    # kept statements by outcome and number, so a long list is not compared with
+    # itself pair by pair; rounded figures ("more than 50") are few and always tried
+    exact: dict[tuple[Any, int], list[int]] = {}
+    rounded: dict[Any, list[int]] = {}
+
+    def bucket(draft: dict[str, Any]) -> list[int]:
+        count = draft["count"]
+        if count["qualifier"] != "exact":
+            return rounded.setdefault(draft["outcome"], [])
+        return exact.setdefault((draft["outcome"], count["value"]), [])
+
+    def candidates(draft: dict[str, Any]) -> list[int]:
+        count = draft["count"]
+        found = list(rounded.get(draft["outcome"], []))
+        if count["qualifier"] == "exact":
+            found += exact.get((draft["outcome"], count["value"]), [])
+        else:
+            reach = max(5, count["value"] // 4)
+            for value in range(count["value"] - reach, count["value"] + reach + 1):
+                found += exact.get((draft["outcome"], value), [])
+        return sorted(found)
+
     for draft in drafts:
         if draft["count"]["text"].lower() in NEW_MENTION_WORDS:
+            bucket(draft).append(len(kept))
             kept.append(draft)  # "Another UAV was shot down" is never a restatement
             continue
-        twin = next((k for k in kept if _same_claim(k, draft, resolve)), None)
-        if twin is None:
+        slot = next((i for i in candidates(draft) if _same_claim(kept[i], draft, resolve)), None)
+        if slot is None:
+            bucket(draft).append(len(kept))
             kept.append(draft)
             continue
+        twin = kept[slot]
         winner, loser = (
-            (draft, twin)
-            if _evidence_weight(draft) > _evidence_weight(twin)
-            else (
-                twin,
-                draft,
-            )
+            (draft, twin) if _evidence_weight(draft) > _evidence_weight(twin) else (twin, draft)
         )
         if winner is draft:
-            kept[kept.index(twin)] = draft
+            bucket(twin).remove(slot)
+            bucket(draft).append(slot)
+            kept[slot] = draft
         winner["_children"] = winner["_children"] or loser["_children"]
         winner["mentions"] = sorted(
             [*winner["mentions"], *loser["mentions"], _mention(loser)],
