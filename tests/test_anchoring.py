@@ -130,3 +130,25 @@ def test_background_dates_are_not_inherited_by_a_count_without_a_time() -> None:
     )
     (event,) = skytally.extract(text, published="2025-06-06T09:00:00+03:00")
     assert event.period is None
+
+
+def test_a_later_count_takes_the_period_stated_with_the_count_before_it() -> None:
+    text = (
+        "According to the ministry, during the past night air defence units knocked out 47 "
+        "drones above the Rostov region.\n\nOne more UAV was downed above the Belgorod region, "
+        "the ministry added."
+    )
+    events = skytally.extract(text, published="2024-07-22T10:00:00+03:00")
+    assert [(e.count.value, e.period.text if e.period else None) for e in events] == [
+        (47, "during the past night"),
+        (1, "during the past night"),
+    ]
+
+
+def test_a_date_of_the_wars_history_is_not_the_claims() -> None:
+    text = (
+        "Ukraine said it shot down 199 drones overnight, the most since the full-scale "
+        "invasion in February 2022."
+    )
+    (event,) = skytally.extract(text, published="2025-06-06T09:00:00+03:00")
+    assert event.period is not None and event.period.text == "overnight"

@@ -328,6 +328,10 @@ CASUALTY_CONTEXT = re.compile(
 SIGHTING = re.compile(
     r"\b(?:spotted|sighted|observed|detected|seen|tracked|recorded\s+flying)\b", re.I
 )
+COMPARISON_BEFORE = re.compile(
+    r"\b(?:most|largest|biggest|highest|heaviest|greatest|worst|record|first\s+time)\b[^.]*$",
+    re.IGNORECASE,
+)
 DISTRACTOR_CONTEXT = re.compile(
     r"\b(?:produc(?:e|es|ed|ing)\b|production\s+(?:of|capacity|rate|target|line)|"
     # making drones, not "bombs of French manufacture"
@@ -469,7 +473,7 @@ class EntityRuler:
             has_outcome = any(s.label_ == "OUTCOME" for s in sent_spans)
             has_anchor = any(s.label_ in ("PLACE", "WEAPON") for s in sent_spans)
             since_count += 1
-            if DISTRACTOR_CONTEXT.search(sent.text):
+            if self._tally_context(sent.text):
                 continue
             allowed = (
                 has_outcome
@@ -490,6 +494,14 @@ class EntityRuler:
             if in_sentence:
                 since_count = 0
         return accepted
+
+    def _tally_context(self, text: str) -> bool:
+        """A sentence about production, averages or war-long totals. "The most since
+        the full-scale invasion" compares one night with the war: still a claim."""
+        for match in DISTRACTOR_CONTEXT.finditer(text):
+            if not COMPARISON_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+                return True
+        return False
 
     def _number_counts(self, doc: Doc, sent: Span, label_at: dict[int, Span]) -> list[Candidate]:
         found: list[Candidate] = []

@@ -173,6 +173,7 @@ LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
 OWNED_AGENTS = frozenset(
     {"forces", "military", "army", "troops", "ministry", "government", "authorities", "regime"}
 )
+HISTORY_WORDS = frozenset({"since", "invasion", "began", "begun", "beginning", "start", "record"})
 FORCE_WORDS = frozenset({"air", "forces", "units", "systems", "defences", "defenses", "troops"})
 #: words before a count that make it the sum of the counts reported before it
 RUNNING_TOTAL_CUES = (
@@ -1106,12 +1107,19 @@ class Linker:
         # report is dated too, the event's own time is the other one
         # when a statement was made dates no claim (docs/annotation.md): the count
         # then takes the time its context states, if any
-        times = [t for t in times if not self._report_time(t)]
+        times = [t for t in times if not self._report_time(t) and not self._war_history(t)]
         if not times:
             return
         clocked = [t for t in times if CLOCK.search(t.text)]
         pool = clocked if len(clocked) == 1 and len(times) > 1 else times
         node.time = min(pool, key=lambda t: abs(t.start - node.span.start))
+
+    def _war_history(self, time: Span) -> bool:
+        """ "the largest attack since the full-scale invasion in February 2022": a
+        date of the war's history, not of this count."""
+        doc = time.doc
+        before = {t.lower_ for t in doc[max(self.sents.start(time), time.start - 5) : time.start]}
+        return bool(before & HISTORY_WORDS)
 
     def _dateline_time(self, time: Span) -> bool:
         """A dateline ("KYIV, Jan 15 -") or a live-blog timestamp ("09:50 GMT –")
@@ -1607,7 +1615,7 @@ class Linker:
         # a bulletin states its period once, at the top: the latest event time
         # stated anywhere before the count
         holders = self._holders(ents_by_sentence, "TIME")
-        for index in reversed(holders[: bisect.bisect_right(holders, node.sentence - 2)]):
+        for index in reversed(holders[: bisect.bisect_right(holders, node.sentence - 1)]):
             times = [
                 e
                 for e in ents_by_sentence.get(index, [])
