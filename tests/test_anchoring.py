@@ -152,3 +152,16 @@ def test_a_date_of_the_wars_history_is_not_the_claims() -> None:
     )
     (event,) = skytally.extract(text, published="2025-06-06T09:00:00+03:00")
     assert event.period is not None and event.period.text == "overnight"
+
+
+def test_a_time_expression_never_runs_over_a_line_break() -> None:
+    from skytally.times import find_time_expressions
+
+    text = (
+        "Drones downed in the night\n"
+        "From 23:00 MSK on September 2 till 07:00 MSK on September 3, 105 drones were downed."
+    )
+    assert [text[a:b] for a, b in find_time_expressions(text)] == [
+        "in the night",
+        "From 23:00 MSK on September 2 till 07:00 MSK on September 3",
+    ]

@@ -592,7 +592,18 @@ def find_time_expressions(text: str) -> list[tuple[int, int]]:
     """
     if not isinstance(text, str):
         raise TypeError(f"find_time_expressions expects str, got {type(text).__name__}")
-    return [(g.start, g.end) for g in _scan(text)]
+    found: list[tuple[int, int]] = []
+    for group in _scan(text):
+        if "\n" not in text[group.start : group.end]:
+            found.append((group.start, group.end))
+            continue
+        # an expression never runs over a line break ("in the night" closing a
+        # headline, "From 23:00 MSK ..." opening the next line): read each line apart
+        offset = group.start
+        for line in text[group.start : group.end].split("\n"):
+            found += [(offset + g.start, offset + g.end) for g in _scan(line)]
+            offset += len(line) + 1
+    return found
 
 
 # ---------------------------------------------------------------------------
