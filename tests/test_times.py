@@ -962,3 +962,32 @@ def test_a_converted_range_stays_one_expression(text: str, start: str, end: str)
     assert find_time_expressions(sentence) == [(offset, offset + len(text))]
     found_start, found_end = resolve_period(text, published="2025-11-03", tz=MOSCOW)
     assert (found_start.isoformat(), found_end.isoformat()) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("expression", "start", "end"),
+    [
+        ("between 6 and 7 pm", (18, 0), (19, 0)),
+        ("6-7 pm", (18, 0), (19, 0)),
+        ("from 8 to 10 am", (8, 0), (10, 0)),
+        ("6:25-8:00 p.m.", (18, 25), (20, 0)),
+        ("between 11 am and 1 pm", (11, 0), (13, 0)),
+    ],
+)
+def test_one_meridiem_written_once_serves_both_clocks(expression, start, end) -> None:
+    from zoneinfo import ZoneInfo
+
+    from skytally.times import resolve_period
+
+    first, last = resolve_period(
+        expression, published="2024-11-11T23:30:00+03:00", tz=ZoneInfo("Europe/Moscow")
+    )
+    assert first is not None and last is not None
+    assert ((first.hour, first.minute), (last.hour, last.minute)) == (start, end)
+
+
+def test_the_first_clock_of_a_window_with_one_meridiem_is_part_of_the_expression() -> None:
+    from skytally.times import find_time_expressions
+
+    text = "Between 6 and 7 pm, six drones were shot down; 45 more fell 2-3 pm."
+    assert [text[a:b] for a, b in find_time_expressions(text)] == ["Between 6 and 7 pm", "2-3 pm"]

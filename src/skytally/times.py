@@ -595,7 +595,7 @@ def find_time_expressions(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     for group in _scan(text):
         if "\n" not in text[group.start : group.end]:
-            found.append((group.start, group.end))
+            found.append((_open_range_start(text, group.start, group.end), group.end))
             continue
         # an expression never runs over a line break ("in the night" closing a
         # headline, "From 23:00 MSK ..." opening the next line): read each line apart
@@ -1214,9 +1214,48 @@ def resolve_period(
     except (ValueError, OverflowError):
         # dates pushed past year 1 or 9999 by arithmetic on extreme inputs
         return None, None
+    start, end = _share_meridiem(expression, start, end)
     if start is not None and end is not None and end < start:
         return None, None  # self-contradictory text ("the night of Sunday to Sunday")
     return start, end
+
+
+# "between 6 and" before "7 pm": the first clock of a window whose meridiem is
+# written once, after the second
+_RANGE_OPENING = re.compile(
+    r"(?:\b(?:between|from)\s+)?\b\d{1,2}(?:[:.]\d\d)?\s*(?:and|to|till|until|-|–)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _open_range_start(text: str, start: int, end: int) -> int:
+    if not re.search(r"[ap]\.?\s?m\b", text[start:end], re.IGNORECASE):
+        return start
+    opening = _RANGE_OPENING.search(text[max(0, start - 24) : start])
+    return start - (len(opening.group()) if opening else 0)
+
+
+# "between 6 and 7 pm", "6:25-8:00 p.m. GMT": one "pm" written once for both clocks
+_SHARED_MERIDIEM = re.compile(
+    r"^(?:(?:between|from)\s+)?(?:about\s+|around\s+)?(?P<h1>\d{1,2})(?:[:.](?P<m1>\d\d))?"
+    r"\s*(?:and|to|till|until|-|–)\s*(?P<h2>\d{1,2})(?:[:.](?P<m2>\d\d))?\s*(?P<ap>[ap])\.?\s?m\b",
+    re.IGNORECASE,
+)
+
+
+def _share_meridiem(
+    expression: str, start: datetime | None, end: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    match = _SHARED_MERIDIEM.match(expression.strip())
+    if match is None or end is None:
+        return start, end
+    first, second = int(match["h1"]), int(match["h2"])
+    if not (1 <= first <= 12 and 1 <= second <= 12) or first > second:
+        return start, end
+    hour = first % 12 + (12 if match["ap"].lower() == "p" else 0)
+    minute = int(match["m1"] or 0)
+    local_end = end
+    return local_end.replace(hour=hour, minute=minute), end
 
 
 # "KYIV, March 4 (Reuters) -", "MOSCOW, 4 March. /TASS/.": a city in capitals or
