@@ -991,3 +991,11 @@ def test_the_first_clock_of_a_window_with_one_meridiem_is_part_of_the_expression
 
     text = "Between 6 and 7 pm, six drones were shot down; 45 more fell 2-3 pm."
     assert [text[a:b] for a, b in find_time_expressions(text)] == ["Between 6 and 7 pm", "2-3 pm"]
+
+
+@pytest.mark.parametrize("text", ["from 19.00 hours on Wednesday", "from 19:00 hours on Wednesday"])
+def test_a_clock_written_with_hours_is_one_expression(text: str) -> None:
+    from skytally.times import find_time_expressions
+
+    assert [text[a:b] for a, b in find_time_expressions(text)] == [text]
+    assert find_time_expressions("the alert lasted 3.5 hours") == []

@@ -249,6 +249,8 @@ _CORE = (
     r"(?:"
     rf"(?<![\d:.])(?:(?:2[0-3]|[01]?\d):[0-5]\d(?::[0-5]\d)?|24:00)(?![\d:])(?:{_SP}?{_AMPM})?"
     rf"|(?<![\d.,])(?:1[0-2]|0?[1-9])\.[0-5]\d{_SP}?{_AMPM}"
+    # "from 19.00 hours on Wednesday": two-digit hour, dot, minutes, "hours"
+    rf"|(?<![\d.,])(?:2[0-3]|[01]\d)\.[0-5]\d(?={_SP}?hours\b)"
     rf"|(?<![\d.,])(?:2[0-3]|[01]\d)\.[0-5]\d(?!\d|[.,]\d){_UNIT_GUARD}"
     rf"|(?<![\d.,])(?:2[0-3]|[01]\d)[0-5]\d(?={_SP}?(?:hrs|hr|GMT|UTC|MSK)\b)"
     rf"|{_MIL_HOURS}"
@@ -256,7 +258,7 @@ _CORE = (
     rf"|(?:12{_SP}?)?noon\b|mid-?day\b|midnight\b"
     r")"
 )
-_HRS = rf"(?:{_SP}?(?:hrs|hr)\b\.?)?"
+_HRS = rf"(?:{_SP}?(?:hrs|hr|hours)\b\.?)?"
 _ZONE = (
     rf"(?:MSK\b|Moscow(?:{_SP}(?:standard|summer))?{_SP}time\b|K(?:yiv|iev){_SP}time\b"
     rf"|local{_SP}time\b|(?:GMT|UTC)\b(?:{_SP}?[+\-−]{_SP}?(?:1[0-4]|0?\d)(?::?[0-5]\d)?(?!\d))?)"
