@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from spacy.scorer import PRFScore
+
 from ..schema import GoldEvent, InterceptionEvent, Period
 
 ATTRIBUTES = ("weapon", "qualifier", "heading_to", "period", "part_of", "end_date", "clock")
@@ -232,17 +234,27 @@ class EventScores:
         return match
 
     @property
+    def scores(self) -> PRFScore:
+        return PRFScore(tp=self.tp, fp=self.fp, fn=self.fn)
+
+    @property
+    def strict_scores(self) -> PRFScore:
+        """Found events with every other field right too: the others count as wrong
+        predictions and as misses."""
+        wrong = self.tp - self.strict_tp
+        return PRFScore(tp=self.strict_tp, fp=self.fp + wrong, fn=self.fn + wrong)
+
+    @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return float(self.scores.precision)
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return float(self.scores.recall)
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return float(self.scores.fscore)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -270,17 +282,15 @@ class EventScores:
 
     @property
     def strict_precision(self) -> float:
-        """Found events with every other field right too, over all predicted events."""
-        return self.strict_tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return float(self.strict_scores.precision)
 
     @property
     def strict_recall(self) -> float:
-        return self.strict_tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return float(self.strict_scores.recall)
 
     @property
     def strict_f1(self) -> float:
-        p, r = self.strict_precision, self.strict_recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return float(self.strict_scores.fscore)
 
 
 def gold_events_of(doc: Any) -> list[GoldEvent]:
