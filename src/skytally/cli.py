@@ -41,6 +41,7 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
     table = "table"
+    parquet = "parquet"
 
 
 def fail(message: str) -> typer.Exit:
@@ -77,6 +78,42 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[], None]]:
     with Progress(console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda: progress.advance(task)
+
+
+@contextmanager
+def rate_progress(label: str) -> Iterator[Callable[[int], None]]:
+    """A transient counter on stderr for a stream of unknown length: records done,
+    records/s and words/s. Only on a terminal: a log file or a pipe gets nothing but the
+    summary line. Yields the function that counts one record of `words` words."""
+    if not sys.stderr.isatty():
+        yield lambda words: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,.0f} records"),
+        TextColumn("{task.fields[records_rate]:,.0f} records/s"),
+        TextColumn("{task.fields[words_rate]:,.0f} words/s"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(label, total=None, records_rate=0.0, words_rate=0.0)
+        words_done = 0
+
+        def advance(words: int) -> None:
+            nonlocal words_done
+            words_done += words
+            elapsed = progress.tasks[task].elapsed or 1e-9
+            done = progress.tasks[task].completed + 1
+            progress.update(
+                task, advance=1, records_rate=done / elapsed, words_rate=words_done / elapsed
+            )
+
+        yield advance
 
 
 def read_text(source: str) -> str:
@@ -249,13 +286,82 @@ def extract(
         ),
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = OutputFormat.json,
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Output format: json (default), jsonl, csv or table for article files; jsonl, "
+            "csv or parquet for records (default: from --output's suffix, else jsonl).",
+        ),
+    ] = None,
     model: Annotated[
         Path | None, typer.Option(help="A saved skytally pipeline (default: the bundled model).")
     ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Records mode: write one row per event here (.jsonl, .csv, .parquet), "
+            "append-only with a checkpoint per record.",
+        ),
+    ] = None,
+    records: Annotated[
+        Path | None,
+        typer.Option(
+            help="Records mode: per input record, ok with N events or its error (JSONL). "
+            "Default: OUTPUT's name with .records.jsonl."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            help="Read FILE ('-' too) as records: jsonl, csv, parquet or txt (a folder). "
+            "Default: a folder, .jsonl, .csv and .parquet files are records.",
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume", help="Skip the records already in the records file and append the rest."
+        ),
+    ] = False,
+    batch_size: Annotated[int, typer.Option(help="Texts per spaCy batch.")] = 32,
+    n_process: Annotated[int, typer.Option(help="Worker processes (-1: one per CPU).")] = 1,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Records mode: stop after this many records (--resume goes on)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="SCHEDULER_ADDRESS",
+            help="Records mode: run on this Dask cluster (pip install 'skytally[dask]').",
+        ),
+    ] = None,
 ) -> None:
-    """Extract interception events from news articles."""
+    """Extract interception events from news articles, or from a corpus of records.
+
+    Records mode (a folder of .txt files, a .jsonl/.csv/.parquet file of records with
+    'id', 'text', optional 'published' and 'source', or --input-format with '-'): one row
+    per event with the record's id and other fields, a records file accounting for every
+    record, a summary line on stderr; a bad record is reported there and the run goes on.
+    """
+    from .batch import detect_input_format
+
+    record_options = output or records or resume or limit or dask or input_format
+    formats = guarded(lambda: [detect_input_format(name, input_format) for name in files])
+    if record_options or any(f is not None for f in formats):
+        extract_records(
+            files, formats, published, output_format, model, output, records, resume,
+            batch_size, n_process, limit, dask,
+        )  # fmt: skip
+        return
+    if output_format is OutputFormat.parquet:
+        raise fail("parquet output is for records mode: give --output FILE.parquet")
+    fmt = output_format or OutputFormat.json
     from .api import extract_many, load
 
     def run() -> str:
@@ -272,9 +378,124 @@ def extract(
             for (name, _), events in zip(texts, found, strict=True):
                 results.append((name, events))
                 advance()
-        return render(results, output_format)
+        return render(results, fmt)
 
     sys.stdout.write(guarded(run))
+
+
+def extract_records(
+    files: list[str],
+    formats: list[Any],
+    published: str | None,
+    output_format: OutputFormat | None,
+    model: Path | None,
+    output: Path | None,
+    records: Path | None,
+    resume: bool,
+    batch_size: int,
+    n_process: int,
+    limit: int | None,
+    dask: str | None,
+) -> None:
+    """`skytally extract` in records mode (skytally.batch): checks that fail before any
+    work (formats, writable paths, the `text` column), then the streaming run."""
+    from . import batch
+
+    def prepare() -> tuple[Any, Any, Path | None]:
+        if len(files) != 1:
+            raise InputError(
+                Errors.E044.format(detail=f"got {len(files)} inputs; give one folder or file")
+            )
+        name, input_format = files[0], formats[0]
+        if input_format is None:
+            raise InputError(
+                Errors.E044.format(
+                    detail=f"{name} is not a folder or a .jsonl, .csv or .parquet file; "
+                    "pass --input-format"
+                )
+            )
+        if input_format is batch.InputFormat.txt and name == "-":
+            raise InputError(Errors.E044.format(detail="a folder of .txt files cannot be '-'"))
+        event_format = _event_format(output_format, output)
+        target = records or (batch.default_records_path(output) if output else None)
+        if resume and (output is None or target is None):
+            raise InputError(Errors.E044.format(detail="--resume needs --output"))
+        if dask and n_process != 1:
+            raise InputError(Errors.E044.format(detail="--dask runs without --n-process"))
+        if output is not None and target is not None and output.resolve() == target.resolve():
+            raise InputError(Errors.E044.format(detail="--records must differ from --output"))
+        for path in (output, target):  # fail before reading any input
+            if path is not None:
+                batch.check_writable(path)
+        if event_format is batch.EventFormat.parquet:
+            if output is None:
+                raise InputError(Errors.E044.format(detail="parquet output needs --output FILE"))
+            batch._pyarrow_parquet()
+        items = batch.read_records(name, input_format)  # checks the `text` column
+        layout = batch.TableLayout(batch.input_columns(name, input_format))
+        sink = batch.EventSink(output, event_format, layout, stream=sys.stdout)
+        return items, sink, target
+
+    items, sink, target = guarded(prepare)
+
+    def run() -> Any:
+        from .api import load
+
+        if dask:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise InputError(Errors.E041.format(what="Dask", extra="dask")) from None
+            client = Client(dask)
+            executor = batch.dask_executor(
+                client,
+                published=published,
+                model=None if model is None else str(model),
+                batch_size=batch_size,
+                block_size=4 * batch_size,
+            )
+        else:
+            client = None
+            nlp = load(model)
+            batch.process([], nlp, published=published, batch_size=batch_size, n_process=n_process)
+
+            def executor(todo: Any) -> Any:
+                return batch.process(
+                    todo, nlp, published=published, batch_size=batch_size, n_process=n_process
+                )
+
+        try:
+            with rate_progress("extracting") as advance:
+                return batch.run_corpus(
+                    items,
+                    sink,
+                    target,
+                    executor,
+                    resume=resume,
+                    limit=limit,
+                    on_outcome=lambda outcome: advance(outcome.words),
+                )
+        finally:
+            if client is not None:
+                client.close()
+
+    summary = guarded(run)
+    where = f"; records in {target}" if target is not None else ""
+    typer.echo(f"{summary.line()}{where}", err=True)
+
+
+def _event_format(output_format: OutputFormat | None, output: Path | None) -> Any:
+    from .batch import EventFormat
+
+    if output_format is not None:
+        if output_format.value not in EventFormat.__members__:
+            allowed = "jsonl, csv or parquet in records mode"
+            raise InputError(
+                Errors.E006.format(name="--format", value=output_format.value, allowed=allowed)
+            )
+        return EventFormat(output_format.value)
+    suffix = output.suffix.lower() if output is not None else ""
+    return {".csv": EventFormat.csv, ".parquet": EventFormat.parquet}.get(suffix, EventFormat.jsonl)
 
 
 @app.command()

@@ -38,6 +38,14 @@ class Errors:
     E023 = "cannot write {path}: {reason}"
     E024 = "annotate writes {choices}, not {value!r}"
     E030 = "evaluation data has {n} invalid record(s); first: {first}"
+    E040 = (
+        "{where}: the records have no 'text' field (fields: {fields}); each record needs "
+        "'text' (and optionally 'id', 'published', 'source')"
+    )
+    E041 = "{what} support is not installed: pip install 'skytally[{extra}]'"
+    E042 = "the text is empty"
+    E043 = "{where}: cannot resume from this records file: {reason}"
+    E044 = "records mode: {detail}"
 
 
 class SkytallyError(Exception):
