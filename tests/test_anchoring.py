@@ -165,3 +165,13 @@ def test_a_time_expression_never_runs_over_a_line_break() -> None:
         "in the night",
         "From 23:00 MSK on September 2 till 07:00 MSK on September 3",
     ]
+
+
+def test_a_dateline_a_day_before_the_page_stamp_gives_the_reports_day() -> None:
+    text = (
+        "MOSCOW, March 3 - Russian air defences destroyed 64 drones overnight, the Defence "
+        "Ministry said."
+    )
+    (event,) = skytally.extract(text, published="2025-03-04")
+    assert event.period is not None
+    assert event.period.end == datetime(2025, 3, 3, 7, tzinfo=MOSCOW)

@@ -302,6 +302,30 @@ def _summary(events) -> list[tuple]:
                 (12, "destroyed", "RU-BEL", None),
             ],
         ),
+        (
+            # 118 cannot be of the four missiles: it is of the drones its number fits in
+            "Ukraine's Air Force: 143 drones and 4 missiles launched overnight, 118 shot "
+            "down\n\nKYIV - Russia launched 143 drones and four missiles at Ukraine overnight, "
+            "the air force said. Air defense shot down 118 drones.",
+            [
+                (143, "launched", None, None),
+                (4, "launched", None, None),
+                (118, "destroyed", None, 0),
+            ],
+        ),
+        ("Two missiles hit Odesa.", [(2, "hit", "UA-51", None)]),
+        (
+            "Russian air defences destroyed 57 Ukrainian drones overnight, the Defence Ministry "
+            "said: 30 over the Bryansk region and 27 over the Kursk region.\n\nEarlier, Moscow "
+            "Mayor Sergei Sobyanin said air defences had shot down three drones flying towards "
+            "Moscow.",
+            [
+                (57, "destroyed", None, None),
+                (30, "destroyed", "RU-BRY", 0),
+                (27, "destroyed", "RU-KRS", 0),
+                (3, "destroyed", None, None),
+            ],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:
@@ -449,3 +473,18 @@ def test_time_per_character_does_not_grow_with_the_input(nlp, shape: str) -> Non
     per_char(100)  # warm-up
     small, large = per_char(250), per_char(1000)
     assert large < 2.5 * small, f"{shape}: {large / small:.1f}x the time per character"
+
+
+def test_struck_with_is_a_launch_and_its_target_a_heading(nlp) -> None:
+    (event,) = _events(nlp, "Russia struck Kharkiv with 12 drones overnight.")
+    assert (event.outcome.value, event.place, event.heading_to.code) == ("launched", None, "UA-63")
+
+
+def test_the_city_of_a_region_keeps_its_kind(nlp) -> None:
+    total, part = _events(
+        nlp,
+        "Air defences destroyed 11 UAVs over the Voronezh region overnight. Six of them were "
+        "shot down over the city of Voronezh, Governor Alexander Gusev said.",
+    )
+    assert (total.place.kind.value, part.place.kind.value) == ("region", "city")
+    assert part.place.code == "RU-VOR" and part.part_of == 0

@@ -1275,9 +1275,10 @@ DATELINE_REACH = 600  # characters from the top where a dateline may stand
 def dateline_anchor(
     text: str, published: date | datetime | None, tz: ZoneInfo
 ) -> date | datetime | None:
-    """What relative times are read against when a dateline names the day after the
-    page's stamp (a page stamped in UTC late on March 3 carries "KYIV, March 4"):
-    the dateline's day. Otherwise `published` itself."""
+    """What relative times are read against when a dateline names the day next to the
+    page's stamp (a page stamped in UTC late on March 3 carries "KYIV, March 4"; a
+    relay posted early on March 4 keeps "MOSCOW, March 3"): the dateline's day.
+    Otherwise `published` itself."""
     value = parse_published(published)
     if value is None:
         return value
@@ -1292,8 +1293,11 @@ def dateline_anchor(
         if isinstance(value, datetime) and value.tzinfo
         else (value.date() if isinstance(value, datetime) else value)
     )
-    following = local + timedelta(days=1)
     month, day = _month_number(month_name), int(match["day"] or match["day2"])
-    if (following.month, following.day) != (month, day):
-        return value
-    return datetime.combine(following, time(12), tz)
+    for shift in (1, -1):
+        # the day after the stamp (a UTC stamp late in the evening) or the day before
+        # it (a relay posted after midnight): the dateline's day is the report's
+        dated = local + timedelta(days=shift)
+        if (dated.month, dated.day) == (month, day):
+            return datetime.combine(dated, time(12), tz)
+    return value

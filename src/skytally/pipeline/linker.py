@@ -108,6 +108,11 @@ PLACE_FILLER = frozenset(
         "frontier",
         "coast",
         "coastal",
+        "city",  # "over the city of Voronezh"
+        "town",
+        "village",
+        "settlement",
+        "suburbs",
     }
 )
 BOUND_WORDS = frozenset(
@@ -173,6 +178,7 @@ LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
 OWNED_AGENTS = frozenset(
     {"forces", "military", "army", "troops", "ministry", "government", "authorities", "regime"}
 )
+HIT_VERBS = frozenset({"hit", "hits", "struck", "strikes", "hitting", "striking"})
 HISTORY_WORDS = frozenset({"since", "invasion", "began", "begun", "beginning", "start", "record"})
 FORCE_WORDS = frozenset({"air", "forces", "units", "systems", "defences", "defenses", "troops"})
 #: words before a count that make it the sum of the counts reported before it
@@ -746,6 +752,13 @@ class Linker:
         earlier_counts = [n for n in sent_nodes if n.span.end <= span.start]
         if previous and (not earlier_counts or previous[-1].start > earlier_counts[-1].span.start):
             node.weapon = previous[-1]
+            # "143 drones and 4 missiles launched, 118 shot down": 118 cannot be of the
+            # four missiles; it is of the whole its number fits in
+            owner = earlier_counts[-1] if earlier_counts else None
+            if owner is not None and owner.weapon is node.weapon and owner.value < node.value:
+                larger = [n for n in earlier_counts if n.value >= node.value and n.weapon]
+                if larger:
+                    node.weapon = larger[-1].weapon
 
     # ------------------------------------------------------------- places
     def _link_places(
@@ -996,6 +1009,10 @@ class Linker:
         previous = doc[position - 1].lower_ if position > self.sents.start(place) else ""
         if word in LAUNCH_SITE or word == "direction":
             return "launch"
+        if word in HIT_VERBS:
+            # "two missiles hit Odesa": where they hit is the place of a hit claim
+            # (a launch's target is its heading: the launch rule decides that)
+            return "place"
         if word in HEADING or (
             word in {"to", "for", "at", "on"} and (previous in HEADING or previous == "way")
         ):
@@ -1408,6 +1425,9 @@ class Linker:
             )
             and not (node.among_cue and c.sentence == node.sentence)
             and c.restates is None
+            # "Earlier, Mayor Sobyanin said three drones flying towards Moscow were
+            # downed": his count, not a part of the ministry's total
+            and not self._claimant_differs(node, c, values)
         ]
         # "30 of the missiles" after "43 missiles and 74 drones": the total of its own weapon
         same_weapon = [
@@ -1429,6 +1449,7 @@ class Linker:
             and (c.children or not c.places)
             and node.fits(c)
             and (c.value > node.value or c.qualifier != "exact")
+            and not self._claimant_differs(node, c, values)
         ]
         if totals:
             return totals[-1]

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from ..gazetteer import Gazetteer
 from ..lexicon import claimant_info, outcome_of_phrase
 from ..numbers import parse_count, range_upper
+from ..schema import Outcome
 from ..times import KYIV, MOSCOW, dateline_anchor, resolve_period
 from ..weapons import categorize
 from . import attributes
@@ -30,6 +31,7 @@ from .sentences import SentenceIndex
 ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
 
 
+WITH_AFTER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?with\b", re.IGNORECASE)
 CAPITAL_WORD = re.compile(r"\bcapital\b", re.IGNORECASE)
 CAPITAL_OF = {"RU": "Moscow", "UA": "Kyiv"}
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -40,6 +42,13 @@ _LEADING_PREPOSITION = re.compile(r"^(?:on|in|since|from|as\s+of)\s+", re.IGNORE
 # "Bryansk Governor Alexander Bogomaz", "Vyacheslav Gladkov, the head of the region"
 ROLE_NAMES = frozenset({"mayor", "governor", "regional governor", "head", "the mayor"})
 REGIONAL_TITLES = frozenset({"governor", "mayor", "head", "gauleiter"})
+
+
+def _named_as_city(span: Span) -> bool:
+    doc = span.doc
+    before = [t.lower_ for t in doc[max(0, span.start - 2) : span.start]]
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return before == ["city", "of"] or after == "city"
 
 
 def _regional_title(span: Span) -> bool:
@@ -141,6 +150,10 @@ class Normalizer:
                 entry = self.gazetteer.lookup(span.text[:-1])
             if entry is None:
                 return {"code": None, "name": span.text, "kind": "region"}
+            if entry.kind == "region" and _named_as_city(span):
+                # "the city of Voronezh", "Voronezh city": the regional capital, in
+                # its region
+                return {"code": entry.code, "name": span.text, "kind": "city"}
             return {"code": entry.code, "name": entry.name, "kind": entry.kind}
         if label == "CLAIMANT":
             info = claimant_info(span.text)
@@ -148,6 +161,9 @@ class Normalizer:
             return {"name": info.name, "country": info.country, "regional": regional}
         if label == "OUTCOME":
             outcome = outcome_of_phrase(span.text)
+            if outcome is Outcome.HIT and WITH_AFTER.match(span.doc.text, span.end_char):
+                # "struck Kharkiv with 12 drones": the attacker's launch, not a hit
+                outcome = Outcome.LAUNCHED
             return {"value": outcome.value} if outcome else None
         return None
 
