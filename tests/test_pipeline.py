@@ -315,6 +315,19 @@ def _summary(events) -> list[tuple]:
         ),
         ("Two missiles hit Odesa.", [(2, "hit", "UA-51", None)]),
         (
+            # places before a count that says "each"; the next places are the next count's
+            "Air defences destroyed 20 drones: over Kursk and Voronezh six each, 4 over "
+            "Belgorod, and over the Tula and Oryol regions two each.",
+            [
+                (20, "destroyed", None, None),
+                (6, "destroyed", "RU-KRS", 0),
+                (6, "destroyed", "RU-VOR", 0),
+                (4, "destroyed", "RU-BEL", 0),
+                (2, "destroyed", "RU-TUL", 0),
+                (2, "destroyed", "RU-ORL", 0),
+            ],
+        ),
+        (
             "Russian air defences destroyed 57 Ukrainian drones overnight, the Defence Ministry "
             "said: 30 over the Bryansk region and 27 over the Kursk region.\n\nEarlier, Moscow "
             "Mayor Sergei Sobyanin said air defences had shot down three drones flying towards "

@@ -771,6 +771,8 @@ class Linker:
         consumed: set[int],
     ) -> None:
         span = node.span
+        if self._each_of_places_before(doc, node, ents, values, consumed):
+            return
         next_count = min(
             [n.span.start for n in sent_nodes if n.span.start > span.start],
             default=self.sents.end(span),
@@ -792,7 +794,7 @@ class Linker:
         ]
         index = 0
         while index < len(places):
-            group = self._coordinated(doc, places, index)
+            group = self._cut_before_next_count(doc, self._coordinated(doc, places, index))
             first = group[0]
             role = self._place_role(doc, first)
             index += len(group)
@@ -877,6 +879,57 @@ class Linker:
             node.places = [chosen]
             consumed.add(chosen.start)
 
+    def _place_of_count(self, doc: Doc, count: Span, place: Span) -> bool:
+        """ "16 over Kursk": the place right after a count, with no break between."""
+        between = doc[count.end : place.start]
+        return 0 <= len(between) <= 3 and not any(t.is_punct for t in between)
+
+    def _cut_before_next_count(self, doc: Doc, group: list[Span]) -> list[Span]:
+        """ "16 over Kursk, and over the Tula and Oryol regions two each": the places
+        after the last comma are the next count's; the first part stays this one's."""
+        after = [t for t in doc[group[-1].end : group[-1].end + 2] if not t.is_space]
+        if len(group) < 2 or not after or after[0].ent_type_ != "COUNT":
+            return group
+        for index in range(len(group) - 1, 0, -1):
+            if "," in doc[group[index - 1].end : group[index].start].text:
+                return group[:index]
+        return group
+
+    def _each_of_places_before(
+        self,
+        doc: Doc,
+        node: CountNode,
+        ents: list[Span],
+        values: dict[str, Any],
+        consumed: set[int],
+    ) -> bool:
+        """ "over Kursk and Voronezh six each": the places named just before a count
+        that says "each" are its places, one event apiece."""
+        after = doc[node.span.end : node.span.end + 3]
+        if not any(t.lower_ in ("each", "apiece") for t in after):
+            return False
+        places = [e for e in ents if e.label_ == "PLACE" and e.end <= node.span.start]
+        if not places:
+            return False
+        gap = {t.lower_ for t in doc[places[-1].end : node.span.start] if not t.is_space}
+        if not gap <= {"region", "regions", "oblast", "oblasts", "—", "–", "-", ":"}:
+            return False
+        counts = [e for e in ents if e.label_ == "COUNT" and e.end <= node.span.start]
+        group = [places[-1]]
+        for earlier in reversed(places[:-1]):
+            between = {t.lower_ for t in doc[earlier.end : group[0].start] if not t.is_space}
+            if not between or not between <= LIST_JOINERS:
+                break
+            if any(self._place_of_count(doc, c, earlier) for c in counts):
+                break  # "16 over Kursk, and over Tula and Oryol two each": Kursk is the 16's
+            group.insert(0, earlier)
+        group = [p for p in group if self._code(p, values) not in COUNTRY_CODES]
+        if len(group) < 2:
+            return False
+        node.places, node.each, node.places_after = group, True, False
+        consumed.update(p.start for p in group)
+        return True
+
     def _target_word(self, doc: Doc, place: Span) -> bool:
         before = [
             t.lower_ for t in doc[max(self.sents.start(place), place.start - 5) : place.start]
@@ -900,7 +953,7 @@ class Linker:
         return (
             len(after) <= 2
             and all(t.is_punct for t in after)
-            and bool({",", ";", "and"} & set(before))
+            and bool({",", ";", ":", "and"} & set(before))
         )
 
     def _generic_place_after(
