@@ -45,6 +45,7 @@ FOUND_CASES: list[tuple[str, list[tuple[str, WeaponCategory]]]] = [
     ("three Gerans", [("Gerans", DRONE)]),
     ("a Lancet", [("Lancet", DRONE)]),
     ("Lancet loitering munitions", [("Lancet loitering munitions", DRONE)]),
+    ("12 barrage munitions", [("barrage munitions", DRONE)]),
     ("FPV drones", [("FPV drones", DRONE)]),
     ("a quadcopter", [("quadcopter", DRONE)]),
     ("unmanned aircraft", [("unmanned aircraft", DRONE)]),

@@ -107,7 +107,8 @@ _KIND_WORDS = [
     "attack", "strike", "kamikaze", "suicide", "one-way", "long-range", "medium-range",
     "short-range", "intermediate-range", "long-distance", "decoy", "dummy", "imitation",
     "imitator", "simulator", "reconnaissance", "recon", "surveillance", "spy", "scout", "fpv",
-    "first-person-view", "first-person view", "loitering", "jet", "jet-powered", "jet-propelled",
+    "first-person-view", "first-person view", "loitering", "barrage", "jet", "jet-powered",
+    "jet-propelled",
     "reactive", "turbojet", "combat", "heavy", "light", "multi-purpose", "multirole",
     "multi-role", "strategic", "tactical", "operational-tactical", "cruise", "ballistic",
     "aeroballistic", "quasi-ballistic", "hypersonic", "supersonic", "subsonic", "winged",
@@ -274,7 +275,8 @@ _WEAK_HEADS: dict[str, re.Pattern[str]] = {
     "vehicle": re.compile(
         r"\b(?:aerial|air)\b|\b(?:unmanned|uncrewed)\b.*\b(?:surface|underwater|sea|naval|maritime)"
     ),
-    "munition": re.compile(r"loitering|lancet|shahed|one[-‑ ]?way"),
+    # "barrage munitions" is a common translation of the Russian for loitering munitions
+    "munition": re.compile(r"loitering|barrage|lancet|shahed|one[-‑ ]?way"),
     "projectile": re.compile(
         r"himars|mlrs|grad|uragan|smerch|vampire|tornado|olkha|vilkha|rocket|guided|rm[-‑]70"
         r"|bm[-‑]21"
