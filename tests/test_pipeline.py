@@ -501,3 +501,19 @@ def test_the_city_of_a_region_keeps_its_kind(nlp) -> None:
     )
     assert (total.place.kind.value, part.place.kind.value) == ("region", "city")
     assert part.place.code == "RU-VOR" and part.part_of == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("In the village of Sereda, electronic warfare brought down a drone.", "suppressed"),
+        ("Air defences and EW units destroyed 30 drones.", "destroyed"),
+        (
+            "Air defence and electronic warfare means neutralised 90 Ukrainian UAVs.",
+            "destroyed",
+        ),
+    ],
+)
+def test_a_drone_electronic_warfare_alone_brought_down_is_suppressed(nlp, text, outcome) -> None:
+    (event,) = _events(nlp, text)
+    assert event.outcome.value == outcome

@@ -31,6 +31,13 @@ from .sentences import SentenceIndex
 ZONE_OF_COUNTRY = {"RU": MOSCOW, "UA": KYIV}
 
 
+EW_BEFORE = re.compile(
+    r"\b(?:electronic\s+warfare|EW)(?:\s+(?:means|systems|units|equipment))?\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+AIR_DEFENCE = re.compile(
+    r"\b(?:air[\s-]+defen[cs]es?|anti-aircraft|fire\s+groups?|aviation|fighters?)\b", re.I
+)
 WITH_AFTER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?with\b", re.IGNORECASE)
 CAPITAL_WORD = re.compile(r"\bcapital\b", re.IGNORECASE)
 CAPITAL_OF = {"RU": "Moscow", "UA": "Kyiv"}
@@ -164,6 +171,15 @@ class Normalizer:
             if outcome is Outcome.HIT and WITH_AFTER.match(span.doc.text, span.end_char):
                 # "struck Kharkiv with 12 drones": the attacker's launch, not a hit
                 outcome = Outcome.LAUNCHED
+            before = span.doc.text[max(0, span.start_char - 40) : span.start_char]
+            clause = span.doc.text[max(0, span.start_char - 120) : span.start_char]
+            if (
+                outcome is Outcome.DESTROYED
+                and EW_BEFORE.search(before)
+                and not AIR_DEFENCE.search(clause.rsplit(".", 1)[-1])
+            ):
+                # "electronic warfare brought down a drone": jammed, not shot down
+                outcome = Outcome.SUPPRESSED
             return {"value": outcome.value} if outcome else None
         return None
 
