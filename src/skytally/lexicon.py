@@ -200,7 +200,7 @@ CLAIMANT_PATTERN = re.compile(
     r"(?:Ministry\s+of\s+Defen[cs]e(?:\s+of\s+(?:the\s+Russian\s+Federation|Russia|Ukraine))?"
     r"|[Dd]efen[cs]e\s+[Mm]inistry|MoD|MOD))"
     r"|(?P<airforce>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s|[A-Z][a-z]+(?:'s|’s))\s+)?"
-    r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+(?:the\s+Armed\s+Forces\s+of\s+)?Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed))))"
+    r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+(?:the\s+Armed\s+Forces\s+of\s+)?Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed)|\s*:)))"
     r"|(?P<staff>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
     r"|(?P<administration>(?:[Tt]he\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
     r"\s+(?:City|Regional|Oblast)\s+(?:State\s+|Military\s+)*Administration)"
