@@ -458,3 +458,29 @@ def test_cli_on_dask_equals_the_single_process_run(tmp_path: Path, dask_client) 
     assert (tmp_path / "dask.records.jsonl").read_bytes() == (
         tmp_path / "alone.records.jsonl"
     ).read_bytes()
+
+
+def test_the_counter_shows_records_and_words_per_second_on_a_terminal(monkeypatch) -> None:
+    from skytally.cli import rate_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    with rate_progress("extracting") as advance:
+        for _ in range(3):
+            advance(250)
+            time.sleep(0.12)
+    shown = screen.getvalue()
+    assert "records/s" in shown and "words/s" in shown and "3 records" in shown
+
+
+def test_resume_of_a_finished_parquet_run_says_so(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    corpus = write_jsonl(tmp_path / "corpus.jsonl", articles(3))
+    out = tmp_path / "out.parquet"
+    assert run(str(corpus), "-o", str(out)).exit_code == 0
+    result = run(str(corpus), "-o", str(out), "--resume")
+    assert result.exit_code == 2 and "was finished already" in result.stderr

@@ -683,6 +683,15 @@ class EventSink:
         if resume_at is None:
             self.handle = open(path, "wb")  # noqa: SIM115
         else:
+            size = path.stat().st_size if path.exists() else 0
+            if size < resume_at:
+                finished = self.spool is not None and self.target is not None
+                reason = (
+                    f"{self.target} was finished already (its spool {path.name} is gone)"
+                    if finished and self.target is not None and self.target.exists()
+                    else f"{path} holds {size} bytes, the checkpoint is at {resume_at}"
+                )
+                raise InputError(Errors.E043.format(where=path, reason=reason))
             self.handle = open(path, "r+b" if path.exists() else "w+b")  # noqa: SIM115
             self.handle.truncate(resume_at)
             self.handle.seek(resume_at)
@@ -883,6 +892,7 @@ def run_corpus(
             read=point.done, ok=point.ok, failed=point.failed, events=point.events,
             resumed=point.done,
         )  # fmt: skip
+    sink.open(resume_at=point.output_end if point is not None else None)
     records_handle: IO[bytes] | None = None
     if records_path is not None:
         if point is not None:
@@ -891,9 +901,11 @@ def run_corpus(
             records_handle.seek(point.records_end)
         else:
             records_handle = open(records_path, "wb")  # noqa: SIM115
-    sink.open(resume_at=point.output_end if point is not None else None)
+
+    handed = 0  # records given to the executor: each must come back as one outcome
 
     def todo() -> Iterator[Item]:
+        nonlocal handed
         taken = 0
         source = iter(items)
         while True:
@@ -913,6 +925,7 @@ def run_corpus(
                     )
                 continue
             taken += 1
+            handed += 1
             yield item
 
     complete = False
@@ -939,8 +952,12 @@ def run_corpus(
         if records_handle is not None:
             records_handle.close()
         sink.close(complete=complete and (limit is None or _exhausted(items)))
-    if summary.ok + summary.failed != summary.read:
-        raise RuntimeError(f"records lost: {summary.line()}")
+    # the accounting: every record read ends as ok or failed, exactly once
+    if summary.ok + summary.failed != summary.read or summary.read - summary.resumed != handed:
+        raise RuntimeError(
+            f"records lost: {handed} handed to the pipeline, "
+            f"{summary.read - summary.resumed} came back; {summary.line()}"
+        )
     return summary
 
 
