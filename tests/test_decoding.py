@@ -198,3 +198,14 @@ def test_counts_agree_when_an_exact_number_meets_a_bound(first, second, same) ->
 
     assert _values_agree(count(first), count(second)) is same
     assert _values_agree(count(second), count(first)) is same
+
+
+def test_another_drone_restates_only_the_headline_that_announced_it(nlp) -> None:
+    text = (
+        "Air defence destroys another drone over Moscow region - mayor\n\n"
+        "One more UAV that tried to attack Moscow was destroyed tonight over the Ramensky "
+        "district of the Moscow region, Mayor Sergei Sobyanin said. Later, another drone was "
+        "shot down over the Ramensky district."
+    )
+    events = skytally.extract(text, published="2025-05-10T03:00:00+03:00", nlp=nlp)
+    assert [(e.count.text, len(e.mentions)) for e in events] == [("One more", 1), ("another", 0)]

@@ -262,6 +262,16 @@ def _same_national_voice(a: tuple[Any, bool] | None, b: tuple[Any, bool] | None)
     return a is not None and b is not None and a[0] is not None and a == b and not a[1]
 
 
+def _places_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
+    """The same place, or a region and a district or city in it ("over the Moscow
+    region" in a headline, "over its Ramensky district" in the body)."""
+    if _place_identity(a) == _place_identity(b):
+        return True
+    if a is None or b is None or a["code"] is None or a["code"] != b["code"]:
+        return False
+    return "region" in (a["kind"], b["kind"])
+
+
 def _compatible(a: Any, b: Any, wildcard: Any = None) -> bool:
     return a is None or b is None or a == b or wildcard in (a, b)
 
@@ -275,7 +285,7 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
         or kept["outcome"] != draft["outcome"]
         or kept["sentence"] == draft["sentence"]  # a sentence does not restate itself
         or kept["_key"] == draft["_key"]
-        or _place_identity(kept["place"]) != _place_identity(draft["place"])
+        or not _places_agree(kept["place"], draft["place"])
         or not _compatible(_category(kept), _category(draft), wildcard="unknown")
         or not _compatible(
             kept["heading_to"] and kept["heading_to"]["code"],
@@ -388,11 +398,18 @@ def _merge_restatements(
         return sorted(found)
 
     for draft in drafts:
-        if draft["count"]["text"].lower() in NEW_MENTION_WORDS:
-            bucket(draft).append(len(kept))
-            kept.append(draft)  # "Another UAV was shot down" is never a restatement
-            continue
-        slot = next((i for i in candidates(draft) if _same_claim(kept[i], draft, resolve)), None)
+        # "Another UAV was shot down" is a new claim, not a restatement, except of the
+        # headline that announced it ("Air defence destroys another drone - mayor")
+        new_mention = draft["count"]["text"].lower() in NEW_MENTION_WORDS
+        slot = next(
+            (
+                i
+                for i in candidates(draft)
+                if (not new_mention or kept[i]["sentence"]["start"] == 0)
+                and _same_claim(kept[i], draft, resolve)
+            ),
+            None,
+        )
         if slot is None:
             bucket(draft).append(len(kept))
             kept.append(draft)
