@@ -272,6 +272,24 @@ PART_WORDS = frozenset({"most", "mostly", "majority", "largest", "biggest", "bul
 COORDINATORS = frozenset({"and", ",", "as", "well", "plus"})
 
 
+class EntitiesBySentence(dict[int, list[Span]]):
+    """A Doc's entities by sentence number, with the sentences that hold each label
+    found once: a search back through every sentence for each count would grow
+    with the square of the text. Built per Doc, never kept on the component."""
+
+    def __init__(self, doc: Doc) -> None:
+        super().__init__()
+        self.doc = doc
+        self._holders: dict[str, list[int]] = {}
+
+    def holders(self, label: str) -> list[int]:
+        if label not in self._holders:
+            self._holders[label] = sorted(
+                index for index, ents in self.items() if any(e.label_ == label for e in ents)
+            )
+        return self._holders[label]
+
+
 @dataclass(eq=False)
 class CountNode:
     span: Span
@@ -333,14 +351,12 @@ class Linker:
     def __call__(self, doc: Doc) -> Doc:
         values = doc._.skytally_values or {}
         self.sents = SentenceIndex(doc)
-        self.doc = doc
-        self._holder_cache: dict[tuple[int, str], list[int]] = {}
         sentences = [doc[start:end] for start, end in self.sents.bounds]
         sentence_of = self.sents.number
         # captions and links to other stories state no claim of this article
         furniture = furniture_lines(doc.text)
         furniture_counts: list[Span] = []
-        ents_by_sentence: dict[int, list[Span]] = {}
+        ents_by_sentence = EntitiesBySentence(doc)
         stated: list[Span] = []
         for ent in doc.ents:
             if any(start <= ent.start_char < end for start, end in furniture):
@@ -1713,7 +1729,7 @@ class Linker:
             index = holders[position - 1]
             return [e for e in ents_by_sentence[index] if e.label_ == label][-1]
         for index in range(sentence + 1, sentence + 1 + ahead):
-            if self._paragraph_break_before(index):
+            if self._paragraph_break_before(ents_by_sentence, index):
                 break  # a speaker named in the next paragraph speaks for that one
             found = [e for e in ents_by_sentence.get(index, []) if e.label_ == label]
             if found:
@@ -1721,20 +1737,17 @@ class Linker:
         return None
 
     def _holders(self, ents_by_sentence: dict[int, list[Span]], label: str) -> list[int]:
-        key = (id(ents_by_sentence), label)
-        if key not in self._holder_cache:
-            self._holder_cache[key] = sorted(
-                index
-                for index, ents in ents_by_sentence.items()
-                if any(e.label_ == label for e in ents)
-            )
-        return self._holder_cache[key]
+        assert isinstance(ents_by_sentence, EntitiesBySentence)
+        return ents_by_sentence.holders(label)
 
-    def _paragraph_break_before(self, sentence: int) -> bool:
+    def _paragraph_break_before(
+        self, ents_by_sentence: dict[int, list[Span]], sentence: int
+    ) -> bool:
+        assert isinstance(ents_by_sentence, EntitiesBySentence)
         if sentence >= len(self.sents.bounds):
             return True
         start = self.sents.bounds[sentence][0]
-        doc = self.doc
+        doc = ents_by_sentence.doc
         return start > 0 and "\n\n" in doc[max(0, start - 2) : start + 1].text_with_ws
 
     # -------------------------------------------------------------- output
