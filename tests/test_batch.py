@@ -85,11 +85,13 @@ def run(*args: str, input: str | bytes | None = None) -> Any:
 # ----------------------------------------------------------- bad records
 
 
-def bad_corpus(path: Path, big: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
+def bad_corpus(
+    path: Path, big: str, list_items: int = 20_000
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """A JSONL corpus of good articles with bad records injected between them;
     returns the good records and, per bad record's id, a word its error must hold."""
     good = articles(8)
-    good.append({"id": "long-list", "text": comma_list(20_000), "published": "2025-06-01"})
+    good.append({"id": "long-list", "text": comma_list(list_items), "published": "2025-06-01"})
     good.append({"id": "five-mb", "text": big})
     lines: list[bytes] = [json.dumps(r).encode() for r in good[:3]]
     lines.append(b'{"id": "latin1", "text": "\xdcber 12 Drohnen abgeschossen"}')
@@ -355,7 +357,7 @@ def test_extract_many_keeps_pairs_with_two_processes(nlp) -> None:
 
 def test_process_with_two_processes_equals_one(tmp_path: Path, nlp) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    good, _ = bad_corpus(corpus, "short big record")
+    good, _ = bad_corpus(corpus, "short big record", 300)
 
     def outcomes(n_process: int) -> list[tuple[str, str | None, list[dict[str, Any]]]]:
         items = batch.read_records(str(corpus), batch.InputFormat.jsonl)
@@ -447,7 +449,7 @@ def test_extract_dask_takes_a_dataframe(nlp, dask_client) -> None:
 
 def test_cli_on_dask_equals_the_single_process_run(tmp_path: Path, dask_client) -> None:
     corpus = tmp_path / "corpus.jsonl"
-    bad_corpus(corpus, "a big record that is not big")
+    bad_corpus(corpus, "a big record that is not big", 300)
     alone = tmp_path / "alone.csv"
     assert run(str(corpus), "-o", str(alone)).exit_code == 0
     on_dask = tmp_path / "dask.csv"
@@ -484,3 +486,19 @@ def test_resume_of_a_finished_parquet_run_says_so(tmp_path: Path) -> None:
     assert run(str(corpus), "-o", str(out)).exit_code == 0
     result = run(str(corpus), "-o", str(out), "--resume")
     assert result.exit_code == 2 and "was finished already" in result.stderr
+
+
+def test_cli_with_two_processes_equals_one(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    bad_corpus(corpus, "a big record that is not big", 300)
+    alone = tmp_path / "alone.jsonl"
+    assert run(str(corpus), "-o", str(alone)).exit_code == 0
+    two = tmp_path / "two.jsonl"
+    result = run(str(corpus), "-o", str(two), "--n-process", "2", "--batch-size", "2")
+    assert result.exit_code == 0, result.output
+    assert two.read_bytes() == alone.read_bytes()
+    assert (tmp_path / "two.records.jsonl").read_bytes() == (
+        tmp_path / "alone.records.jsonl"
+    ).read_bytes()
+    refused = run(str(corpus), "-o", str(two), "--n-process", "0")
+    assert refused.exit_code == 2 and "n_process must be" in refused.stderr

@@ -996,56 +996,102 @@ def process_block(
     return [(o.item.seq, o.events, o.error, o.words) for o in outcomes]
 
 
+def _in_blocks(
+    items: Iterable[Item],
+    submit: Callable[[list[Item]], Any],
+    block_size: int,
+    in_flight: int,
+) -> Iterator[Outcome]:
+    """Outcomes of `items` sent as blocks to `submit` (which returns a future of
+    `process_block`'s result), in input order, with at most `in_flight` blocks out: memory
+    stays flat however long the input."""
+    queue: deque[tuple[list[Item], Any]] = deque()
+
+    def collect() -> Iterator[Outcome]:
+        block, future = queue.popleft()
+        for item, (seq, events, error, words) in zip(block, future.result(), strict=True):
+            if item.seq != seq:
+                raise RuntimeError(f"record {item.seq} came back as {seq}")
+            yield Outcome(item, events, error, words)
+
+    block: list[Item] = []
+    for item in items:
+        block.append(item)
+        if len(block) >= block_size:
+            queue.append((block, submit(block)))
+            block = []
+            while len(queue) >= in_flight:
+                yield from collect()
+    if block:
+        queue.append((block, submit(block)))
+    while queue:
+        yield from collect()
+
+
 def dask_executor(
     client: Any,
     *,
     published: Any = None,
     model: str | None = None,
     batch_size: int = 32,
-    block_size: int = 256,
+    block_size: int = 128,
     in_flight: int | None = None,
 ) -> Executor:
-    """An executor that sends blocks of records to a Dask cluster and yields their
-    outcomes in input order, with a bounded number of blocks in flight (memory stays
-    flat however long the input)."""
+    """An executor that runs blocks of records on a Dask cluster (`process_block`, the
+    pipeline loaded once per worker) and yields their outcomes in input order."""
     _published_text(published)  # a bad default date fails here, before any work
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    limit = in_flight or 2 * workers
+
+    def submit(block: list[Item]) -> Any:
+        return client.submit(process_block, block, published, model, batch_size, pure=False)
 
     def run(items: Iterable[Item]) -> Iterator[Outcome]:
-        queue: deque[tuple[list[Item], Any]] = deque()
+        return _in_blocks(items, submit, block_size, in_flight or 2 * workers)
 
-        def collect() -> Iterator[Outcome]:
-            block, future = queue.popleft()
-            results = future.result()
-            for item, (seq, events, error, words) in zip(block, results, strict=True):
-                assert item.seq == seq
-                yield Outcome(item, events, error, words)
+    return run
 
-        block: list[Item] = []
-        for item in items:
-            block.append(item)
-            if len(block) >= block_size:
-                queue.append(
-                    (
-                        block,
-                        client.submit(
-                            process_block, block, published, model, batch_size, pure=False
-                        ),
-                    )
-                )
-                block = []
-                while len(queue) >= limit:
-                    yield from collect()
-        if block:
-            queue.append(
-                (
-                    block,
-                    client.submit(process_block, block, published, model, batch_size, pure=False),
-                )
-            )
-        while queue:
-            yield from collect()
+
+def pool_executor(
+    n_process: int,
+    *,
+    published: Any = None,
+    model: str | None = None,
+    batch_size: int = 32,
+    block_size: int = 128,
+) -> Executor:
+    """An executor on `n_process` worker processes of our own (`-1`: one per CPU).
+
+    Why not spaCy's `nlp.pipe(n_process=...)`: it tokenizes in the main process, ships
+    every Doc to a worker and back as bytes and reads the events in the main process,
+    which made two processes slower than one (docs/performance.md). Here a worker gets
+    the texts of a block of records and sends back only their events, like a Dask worker;
+    the outcomes are the same as in one process."""
+    from .api import _positive
+
+    _published_text(published)
+    _positive("batch_size", batch_size, "a whole number of 1 or more")
+    workers = (os.cpu_count() or 1) if n_process == -1 else n_process
+
+    def run(items: Iterable[Item]) -> Iterator[Outcome]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: the parent may hold threads (the progress bar)
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=worker_pipeline,
+            initargs=(model,),
+        ) as pool:
+
+            def submit(block: list[Item]) -> Any:
+                return pool.submit(process_block, block, published, model, batch_size)
+
+            try:
+                yield from _in_blocks(items, submit, block_size, 2 * workers)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
     return run
 

@@ -454,6 +454,21 @@ def extract_records(
                 batch_size=batch_size,
                 block_size=4 * batch_size,
             )
+        elif n_process != 1:
+            client = None
+            if n_process < -1 or n_process == 0:
+                allowed = "a whole number of 1 or more, or -1 (every CPU)"
+                raise InputError(
+                    Errors.E006.format(name="n_process", value=n_process, allowed=allowed)
+                )
+            load(model)  # a broken model fails here, not in every worker
+            executor = batch.pool_executor(
+                n_process,
+                published=published,
+                model=None if model is None else str(model),
+                batch_size=batch_size,
+                block_size=4 * batch_size,
+            )
         else:
             client = None
             nlp = load(model)
