@@ -339,6 +339,16 @@ def _summary(events) -> list[tuple]:
                 (3, "destroyed", None, None),
             ],
         ),
+        ("Ordinary apartment blocks were damaged, and one of them lost a whole entrance.", []),
+        (
+            "Still, 19 drones hit 12 places, and debris came down in four more.",
+            [(19, "hit", None, None)],
+        ),
+        ("One person was killed and three were wounded, the interior ministry said.", []),
+        (
+            "The forces lost track of 16 of the 40 drones launched by Russia.",
+            [(16, "suppressed", None, 1), (40, "launched", None, None)],
+        ),
     ],
 )
 def test_linking_rules(nlp, text: str, expected: list[tuple]) -> None:

@@ -21,7 +21,9 @@ _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
         r"lost\s+in\s+location",
         r"(?:went\s+)?missing\s+from\s+(?:the\s+)?radars?",
         r"disappeared\s+from\s+(?:the\s+)?radars?",
-        r"lost",
+        r"lost\s+(?:the\s+)?track\s+of",
+        # "lost" alone, but not "lost a whole entrance", "lost power": a transitive verb
+        r"lost(?!\s+(?:a|an|the|its|their|his|her|power|contact|control|lives?|\d)\b)",
         r"suppres+ed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
         r"jammed",
         r"(?:neutrali[sz]ed|downed|brought\s+down)\s+by\s+(?:electronic\s+warfare|EW)",

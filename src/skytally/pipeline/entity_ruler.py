@@ -566,8 +566,13 @@ class EntityRuler:
         listed = not_counted()
         if after in listed["nouns_after"] or (before[-1:] and before[-1] in listed["words_before"]):
             return True
-        if before[-1:] == ["at"] and (after in SITE_WORDS or not after or doc[span.end].is_punct):
-            return True
+        if before[-1:] in (["at"], ["in"]) and (
+            after in SITE_WORDS or not after or doc[span.end].is_punct
+        ):
+            return True  # "debris fell at 33 more", "and in four more"
+        following = {t.lower_ for t in doc[span.end : span.end + 3]}
+        if following & CASUALTY_WORDS and not following & {"drones", "drone", "uavs"}:
+            return True  # "three were wounded"
         return before[-2:-1] in (["family"], ["crew"], ["group"]) and before[-1:] == ["of"]
 
     def _launch_platform(self, doc: Doc, span: Span, label_at: dict[int, Span]) -> bool:
