@@ -470,7 +470,7 @@ def test_a_run_on_sentence_is_cut_at_a_comma(nlp) -> None:
     assert all(e.part_of == 0 and e.place is not None for e in events[1:10])
 
 
-@pytest.mark.parametrize("shape", ["comma list", "no punctuation"])
+@pytest.mark.parametrize("shape", ["comma list", "no punctuation", "dense claims, no punctuation"])
 def test_time_per_character_does_not_grow_with_the_input(nlp, shape: str) -> None:
     """Each pathological shape at two sizes, four times apart: the time per
     character may wobble, but a quadratic stage would make it four times worse."""
@@ -483,6 +483,9 @@ def test_time_per_character_does_not_grow_with_the_input(nlp, shape: str) -> Non
         if shape == "comma list":
             items = (f"{i % 40 + 1} over the {regions[i % 7]} region" for i in range(size))
             return "Air defences destroyed 500 drones overnight, " + ", ".join(items) + "."
+        if shape == "dense claims, no punctuation":
+            unit = "45 drones over Kursk shot down 12 missiles over the Belgorod region destroyed "
+            return unit * (size // 8)
         rnd = random.Random(size)
         words = ["drones", "45", "over", "Kursk", "shot", "down", "region", "12", "the"]
         return " ".join(rnd.choice(words) for _ in range(size * 4))

@@ -425,7 +425,8 @@ class EntityRuler:
             found.append(Candidate(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "PLACE"))
         # characters the gazetteer's places cover, to test overlap in constant time
         known = {i for c in found for i in range(c.start, c.end)}
-        for match in UNKNOWN_REGION.finditer(doc.text):
+        text = doc.text
+        for match in UNKNOWN_REGION.finditer(text):
             stem = match["stem"]
             if stem.split()[0] in NOT_A_REGION_STEM or stem.split()[0].lower() in FUNCTION_WORDS:
                 continue
@@ -434,9 +435,9 @@ class EntityRuler:
             found.append(Candidate(match.start(), match.end(), "PLACE"))
         found += [
             Candidate(m.start(), m.end(), "PLACE")
-            for m in CAPITAL.finditer(doc.text)
+            for m in CAPITAL.finditer(text)
             # "Kaluga Oblast, located near the capital": a description, not a place named
-            if not NOT_THE_CAPITAL_AFTER.search(doc.text[max(0, m.start() - 16) : m.start()])
+            if not NOT_THE_CAPITAL_AFTER.search(text[max(0, m.start() - 16) : m.start()])
         ]
         return found
 

@@ -665,7 +665,8 @@ class Linker:
         words = [t for t in between if not t.is_quote and t.lower_ not in ADVERBS]
         if words and words[-1].lower_ in AUXILIARY:
             return True  # "were also shot down", "had reportedly been downed"
-        ents = {t.i for e in between.ents for t in e} if between.ents else set()
+        # token entity tags, not `between.ents`: Span.ents walks every entity of the Doc
+        ents = {t.i for t in between if t.ent_type_}
         return all(
             t.i in ents or t.is_punct or t.lower_ in {"ukrainian", "enemy", "russian", "more"}
             for t in between

@@ -80,8 +80,9 @@ class Normalizer:
         values: dict[str, Any] = {}
         countries: Counter[str] = Counter()
         claimant_countries: Counter[str] = Counter()
+        text = doc.text
         for span in doc.ents:
-            value = self._value(span)
+            value = self._value(span, text)
             if value is None:
                 continue
             values[attributes.span_key(span.start_char, span.end_char)] = value
@@ -97,7 +98,7 @@ class Normalizer:
                     span.text, zone
                 )
         doc._.time_zone = zone.key
-        published = dateline_anchor(doc.text, doc._.published, zone)
+        published = dateline_anchor(text, doc._.published, zone)
         sentences = SentenceIndex(doc)
         claimant_zone: dict[int, ZoneInfo] = {}
         for span in doc.ents:
@@ -137,7 +138,9 @@ class Normalizer:
         doc._.skytally_values = values
         return doc
 
-    def _value(self, span: Span) -> dict[str, Any] | None:
+    def _value(self, span: Span, text: str) -> dict[str, Any] | None:
+        """The value of one span; `text` is the Doc's text, built once per Doc
+        (`doc.text` joins every token again on each call)."""
         label = span.label_
         if label == "COUNT":
             parsed = parse_count(span.text)
@@ -168,11 +171,11 @@ class Normalizer:
             return {"name": info.name, "country": info.country, "regional": regional}
         if label == "OUTCOME":
             outcome = outcome_of_phrase(span.text)
-            if outcome is Outcome.HIT and WITH_AFTER.match(span.doc.text, span.end_char):
+            if outcome is Outcome.HIT and WITH_AFTER.match(text, span.end_char):
                 # "struck Kharkiv with 12 drones": the attacker's launch, not a hit
                 outcome = Outcome.LAUNCHED
-            before = span.doc.text[max(0, span.start_char - 40) : span.start_char]
-            clause = span.doc.text[max(0, span.start_char - 120) : span.start_char]
+            before = text[max(0, span.start_char - 40) : span.start_char]
+            clause = text[max(0, span.start_char - 120) : span.start_char]
             if (
                 outcome is Outcome.DESTROYED
                 and EW_BEFORE.search(before)
