@@ -19,17 +19,22 @@ _LEAD = r"^[\s\W_]*?"
 
 
 @cache
-def _line_start() -> re.Pattern[str]:
+def _lists() -> dict[str, list[str]]:
+    """The word lists of `data/page_furniture.json`, read once."""
     data = json.loads((files("skytally") / "data" / "page_furniture.json").read_text("utf-8"))
-    openings = sorted(data["line_starts"], key=len, reverse=True)
+    return {key: data[key] for key in ("line_starts", "stamp_words")}
+
+
+@cache
+def _line_start() -> re.Pattern[str]:
+    openings = sorted(_lists()["line_starts"], key=len, reverse=True)
     words = "|".join(re.escape(opening).replace(r"\ ", r"\s+") for opening in openings)
     return re.compile(rf"{_LEAD}(?:{words})", re.IGNORECASE)
 
 
 @cache
 def _stamp_words() -> frozenset[str]:
-    data = json.loads((files("skytally") / "data" / "page_furniture.json").read_text("utf-8"))
-    return frozenset(data["stamp_words"])
+    return frozenset(_lists()["stamp_words"])
 
 
 def is_stamp(line: str) -> bool:
