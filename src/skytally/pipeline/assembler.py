@@ -23,6 +23,7 @@ from . import attributes
 from .sentences import SentenceIndex
 
 Offsets = tuple[int, int]
+HEADLINE_ENDS = (".", "!", "?", '"', "”", ":")
 NEW_MENTION_WORDS = frozenset({"another", "one more", "a further"})
 
 
@@ -108,6 +109,13 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
             return None
         return outcome_of(parent, seen | {count})
 
+    def on_title_line(offset: int) -> bool:
+        """A line without a full stop, with more text after it: a headline, a live-blog
+        entry's title, a bullet of a summary."""
+        end = text.find("\n", offset)
+        line = text[text.rfind("\n", 0, offset) + 1 : end].rstrip()
+        return end != -1 and not line.endswith(HEADLINE_ENDS)
+
     drafts: list[dict[str, Any]] = []
     for ent in counts:
         key: Offsets = (ent.start_char, ent.end_char)
@@ -157,6 +165,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
                     else None,
                     "_parent": own(key, "part_of"),
                     "_key": key,
+                    "_headline": on_title_line(key[0]),
                     "_voice": (
                         value_of(claimant).get("country"),
                         bool(value_of(claimant).get("regional")),
@@ -180,6 +189,7 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         parent = draft.pop("_parent")
         draft.pop("_key")
         draft.pop("_voice")
+        draft.pop("_headline")
         draft["part_of"] = first_draft.get(parent) if parent is not None else None
     _detach_overfull_parts(drafts)
     return drafts
@@ -262,6 +272,17 @@ def _same_national_voice(a: tuple[Any, bool] | None, b: tuple[Any, bool] | None)
     return a is not None and b is not None and a[0] is not None and a == b and not a[1]
 
 
+def _near_its_heading(placed: dict[str, Any], heading: dict[str, Any]) -> bool:
+    """ "downed near the capital" in a headline, "downed on approach to Moscow" in the
+    body: a place and, on the other statement, no place but that heading."""
+    return (
+        heading["place"] is None
+        and heading["heading_to"] is not None
+        and placed["place"] is not None
+        and placed["place"]["code"] == heading["heading_to"]["code"]
+    )
+
+
 def _places_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
     """The same place, or a region and a district or city in it ("over the Moscow
     region" in a headline, "over its Ramensky district" in the body)."""
@@ -285,7 +306,11 @@ def _same_claim(kept: dict[str, Any], draft: dict[str, Any], resolve: Callable[.
         or kept["outcome"] != draft["outcome"]
         or kept["sentence"] == draft["sentence"]  # a sentence does not restate itself
         or kept["_key"] == draft["_key"]
-        or not _places_agree(kept["place"], draft["place"])
+        or not (
+            _places_agree(kept["place"], draft["place"])
+            or _near_its_heading(kept, draft)
+            or _near_its_heading(draft, kept)
+        )
         or not _compatible(_category(kept), _category(draft), wildcard="unknown")
         or not _compatible(
             kept["heading_to"] and kept["heading_to"]["code"],
@@ -346,12 +371,15 @@ def _periods_agree(a: dict[str, Any] | None, b: dict[str, Any] | None) -> bool:
 
 def _evidence_weight(draft: dict[str, Any]) -> int:
     """Which statement of a claim to report: the one that says most, an exact number
-    over a rounded one, a part of its total over a lone headline."""
+    over a rounded one, a part of its total over a lone headline, the body over the
+    headline."""
     return (
-        sum(draft[k] is not None for k in ("period", "claimant", "place", "weapon"))
+        sum(draft[k] is not None for k in ("period", "claimant", "place", "heading_to", "weapon"))
         + (2 if draft["_children"] else 0)
         + (1 if draft["_parent"] is not None else 0)
         + (1 if draft["count"]["qualifier"] == "exact" else 0)
+        # a headline says least carefully what the body says at length
+        + (0 if draft["_headline"] else 1)
     )
 
 

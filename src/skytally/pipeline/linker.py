@@ -842,7 +842,9 @@ class Linker:
                 node.each = node.each or self._says_each(doc, node.span, group[-1])
                 consumed.update(p.start for p in group)
         if node.heading is None:
-            aimed_at = self._generic_place_after(doc, span, window_end, heading=True)
+            aimed_at = self._generic_place_after(
+                doc, span, window_end, heading=True, placed=bool(node.places)
+            )
             if aimed_at is not None:
                 node.heading = self._antecedent(doc, span, aimed_at, values)
         if node.places:
@@ -974,7 +976,7 @@ class Linker:
         )
 
     def _generic_place_after(
-        self, doc: Doc, count: Span, window_end: int, heading: bool = False
+        self, doc: Doc, count: Span, window_end: int, heading: bool = False, placed: bool = False
     ) -> str | None:
         """ "over the region", "near the city", "over the sea": a place named by
         its kind, whose name was given earlier in the article. With
@@ -989,12 +991,17 @@ class Linker:
                 continue
             if heading:
                 if lead[-1] in HEADING or (
-                    lead[-1] in ("for", "to", "at") and len(lead) > 1 and lead[-2] in HEADING
+                    lead[-1] in ("for", "to", "at")
+                    and len(lead) > 1
+                    # "over Kyiv and on the approaches to the city": the same place, no
+                    # heading; without a place, "on approach to the capital" is one
+                    and (
+                        lead[-2] in HEADING
+                        or (lead[-2] in ("approach", "approaches") and not placed)
+                    )
                 ):
                     return GENERIC_PLACES[token.lower_]
-            elif (
-                lead[-1] in LOCATIVE or lead[-1] == "approaches" or lead[-2:] == ["approach", "to"]
-            ) and (article or token.lower_ == "capital"):
+            elif lead[-1] in LOCATIVE and (article or token.lower_ == "capital"):
                 return GENERIC_PLACES[token.lower_]
         return None
 
@@ -1084,10 +1091,12 @@ class Linker:
             # (a launch's target is its heading: the launch rule decides that)
             return "place"
         if word in HEADING or (
-            word in {"to", "for", "at", "on"} and (previous in HEADING or previous == "way")
+            word in {"to", "for", "at", "on"}
+            and (previous in HEADING or previous in ("way", "approach", "approaches"))
         ):
+            # "downed on approach to Moscow": where they were flying, as "heading for"
             return "heading"
-        if word in LOCATIVE or (word == "to" and previous in ("approach", "approaches")):
+        if word in LOCATIVE:
             # "Kalibrs launched from ships in the Black Sea", "missiles aimed at
             # energy sites in the Poltava region": the clause decides
             return self._clause_role(doc, place, position) or "place"
