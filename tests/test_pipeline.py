@@ -13,13 +13,14 @@ from spacy.training import Example
 
 import skytally
 from skytally.pipeline.entity_ruler import score_entities
-from skytally.pipeline.linker import score_relations
+from skytally.pipeline.decoder import score_relations
 
 COMPONENTS = (
     "skytally_sentences",
     "skytally_entities",
     "skytally_normalizer",
     "skytally_linker",
+    "skytally_decoder",
     "skytally_events",
 )
 

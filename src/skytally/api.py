@@ -26,6 +26,7 @@ PIPELINE = (
     "skytally_entities",
     "skytally_normalizer",
     "skytally_linker",
+    "skytally_decoder",
     "skytally_events",
 )
 BUNDLED_MODEL = "skytally-rules"
@@ -65,11 +66,27 @@ def load(path: str | Path | None = None) -> Language:
         nlp = spacy.load(location)
     except Exception as error:  # spaCy raises many types for a broken folder
         raise InputError(Errors.E005.format(path=location, reason=_reason(error))) from None
-    missing = [name for name in PIPELINE if name not in nlp.pipe_names]
+    missing = missing_stages(nlp.pipe_names)
     if missing:
-        reason = f"its pipeline has no {', '.join(missing)} (skytally needs {', '.join(PIPELINE)})"
+        reason = f"its pipeline has no {', '.join(missing)} (it has {', '.join(nlp.pipe_names)})"
         raise InputError(Errors.E005.format(path=location, reason=reason))
     return nlp
+
+
+#: the stages every skytally pipeline has, each as the components that can fill it
+STAGES: tuple[tuple[str, ...], ...] = (
+    ("skytally_sentences",),
+    ("skytally_entities", "ner"),
+    ("skytally_normalizer",),
+    ("skytally_linker", "skytally_relation_model"),
+    ("skytally_decoder",),
+    ("skytally_events",),
+)
+
+
+def missing_stages(pipe_names: list[str]) -> list[str]:
+    """The stages (named by their components, 'a or b') no component of `pipe_names` fills."""
+    return [" or ".join(stage) for stage in STAGES if not set(stage) & set(pipe_names)]
 
 
 def _reason(error: Exception) -> str:
@@ -85,11 +102,11 @@ def _reason(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def bundled_model_path() -> Path:
-    """The folder of the pipeline shipped with the package (models/ in the repository)."""
+def bundled_model_path(name: str = BUNDLED_MODEL) -> Path:
+    """The folder of a pipeline shipped with the package (models/ in the repository)."""
     from importlib.resources import files
 
-    return Path(str(files("skytally.models") / BUNDLED_MODEL))
+    return Path(str(files("skytally.models") / name))
 
 
 @lru_cache(maxsize=1)

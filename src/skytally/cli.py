@@ -768,6 +768,68 @@ def annotate(
     )
 
 
+@app.command("train")
+def train_command(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for model-best/ and model-last/.")
+    ],
+    train: Annotated[
+        list[Path],
+        typer.Option(
+            help="Annotated articles to train on (corpus JSONL or a folder of it, Prodigy, "
+            "Label Studio, doccano, DocBin); repeat for several."
+        ),
+    ],
+    dev: Annotated[Path, typer.Option(help="Annotated articles to choose the best steps on.")],
+    config: Annotated[
+        str,
+        typer.Option(help="'efficiency' (CNN, default), 'accuracy' (transformer) or a config file."),
+    ] = "efficiency",
+    base: Annotated[
+        str | None,
+        typer.Option(
+            help="Fine-tune this pipeline instead of starting from scratch: a pipeline "
+            "folder, or 'shipped' for the trained pipeline bundled with skytally."
+        ),
+    ] = None,
+    max_steps: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many updates (config: 3000).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (config: 0).")] = None,
+) -> None:
+    """Train the statistical components (ner and the link scorer) on annotated articles."""
+    from .api import bundled_model_path
+    from .training import TRAINED_MODEL, train as run_training
+
+    overrides: dict[str, Any] = {}
+    if max_steps is not None:
+        overrides["training.max_steps"] = max_steps
+    if seed is not None:
+        overrides["system.seed"] = seed
+    base_path = None
+    if base is not None:
+        base_path = bundled_model_path(TRAINED_MODEL) if base == "shipped" else Path(base)
+        if not base_path.is_dir():
+            raise fail(Errors.E005.format(path=base_path, reason="no such folder"))
+    run = guarded(
+        lambda: run_training(
+            config,
+            output,
+            train_paths=train,
+            dev_path=dev,
+            base=base_path,
+            overrides=overrides,
+            progress_bar=sys.stderr.isatty(),
+        )
+    )
+    typer.echo(
+        f"trained on {run.train_articles} articles, chose steps on {run.dev_articles}; "
+        f"best pipeline: {run.best}",
+        err=True,
+    )
+    typer.echo(f"score it: skytally evaluate {dev} --model {run.best} --baseline rules", err=True)
+
+
 @app.command("evaluate")
 def evaluate_command(
     data: Annotated[Path, typer.Argument(help="Annotated JSONL file or a folder of them.")],

@@ -46,6 +46,8 @@ class Errors:
     E042 = "the text is empty"
     E043 = "{where}: cannot resume from this records file: {reason}"
     E044 = "records mode: {detail}"
+    E050 = "unknown config {value!r}: give a config file or one of: {names}"
+    E051 = "training needs annotated articles: pass --train PATH (and --dev PATH)"
 
 
 class SkytallyError(Exception):

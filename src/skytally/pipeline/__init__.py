@@ -8,4 +8,13 @@ from __future__ import annotations
 
 
 def register_factories() -> None:
-    from . import assembler, entity_ruler, linker, normalizer, sentences, tokenizer  # noqa: F401
+    from . import (  # noqa: F401
+        assembler,
+        decoder,
+        entity_ruler,
+        linker,
+        normalizer,
+        relation_model,
+        sentences,
+        tokenizer,
+    )

@@ -48,7 +48,7 @@ def check_pipeline_ran(doc: Doc) -> None:
         if doc._.skytally_values is None:
             missing.append(("skytally_normalizer", "no entity has a value"))
         if doc._.links is None:
-            missing.append(("skytally_linker", "no count is linked to anything"))
+            missing.append(("skytally_decoder", "no link was chosen for any count"))
     if missing:
         raise InputError(
             Errors.E014.format(
@@ -60,7 +60,15 @@ def check_pipeline_ran(doc: Doc) -> None:
 
 def register() -> None:
     """Idempotent: every component calls it, so any subset of the pipeline works."""
-    for name in ("published", "time_zone", "skytally_values", "links", "count_info", "event_data"):
+    for name in (
+        "published",
+        "time_zone",
+        "skytally_values",
+        "link_candidates",
+        "links",
+        "count_info",
+        "event_data",
+    ):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
     if not Doc.has_extension("events"):

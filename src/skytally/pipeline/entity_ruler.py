@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from spacy.util import registry
 
+from ..errors import Errors, InputError
 from ..gazetteer import Gazetteer
 from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
 from ..numbers import find_numbers
@@ -356,6 +357,10 @@ class Candidate:
     label: str
 
 
+#: what the ruler does with entities an earlier component set (`existing_ents`)
+EXISTING_ENTS = ("overwrite", "keep", "add")
+
+
 class EntityRuler:
     """Rule-based recogniser for the six skytally entity labels."""
 
@@ -366,9 +371,19 @@ class EntityRuler:
         *,
         gazetteer_path: str | None,
         max_bridge_tokens: int,
+        existing_ents: str,
         scorer: Callable[..., dict[str, Any]] | None,
     ) -> None:
+        if existing_ents not in EXISTING_ENTS:
+            raise InputError(
+                Errors.E006.format(
+                    name="skytally_entities existing_ents",
+                    allowed=" or ".join(repr(m) for m in EXISTING_ENTS),
+                    value=existing_ents,
+                )
+            )
         self.name = name
+        self.existing_ents = existing_ents
         self.max_bridge_tokens = max_bridge_tokens
         self.gazetteer = (
             Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
@@ -405,8 +420,19 @@ class EntityRuler:
         counts = self._counts(doc, spans)
         spans = self._resolve(doc, [*spans_to_candidates(spans), *counts])
         spans = self._drop_stray_outcomes(doc, spans)
-        doc.ents = spans
+        doc.ents = self._merge(list(doc.ents), spans)
         return doc
+
+    def _merge(self, existing: list[Span], found: list[Span]) -> list[Span]:
+        """The rule entities, with the entities an earlier component (spaCy's `ner`) set:
+        'overwrite' drops those, 'keep' keeps them and adds the rule entities that
+        overlap none, 'add' keeps the rule entities and adds those that overlap none."""
+        if self.existing_ents == "overwrite" or not existing:
+            return found
+        first, second = (existing, found) if self.existing_ents == "keep" else (found, existing)
+        taken = {i for span in first for i in range(span.start, span.end)}
+        merged = [*first, *(s for s in second if not taken & set(range(s.start, s.end)))]
+        return sorted(merged, key=lambda span: span.start)
 
     def _places(self, doc: Doc) -> list[Candidate]:
         found: list[Candidate] = []
@@ -742,6 +768,7 @@ def make_entity_scorer() -> Callable[..., dict[str, Any]]:
     default_config={
         "gazetteer_path": None,
         "max_bridge_tokens": 3,
+        "existing_ents": "overwrite",
         "scorer": {"@scorers": "skytally.entity_scorer.v1"},
     },
 )
@@ -751,8 +778,14 @@ def make_entity_ruler(
     *,
     gazetteer_path: str | None,
     max_bridge_tokens: int,
+    existing_ents: str,
     scorer: Callable[..., dict[str, Any]] | None,
 ) -> EntityRuler:
     return EntityRuler(
-        nlp, name, gazetteer_path=gazetteer_path, max_bridge_tokens=max_bridge_tokens, scorer=scorer
+        nlp,
+        name,
+        gazetteer_path=gazetteer_path,
+        max_bridge_tokens=max_bridge_tokens,
+        existing_ents=existing_ents,
+        scorer=scorer,
     )

@@ -32,6 +32,7 @@ from spacy.util import registry
 from ..furniture import furniture_lines
 from ..times import parse_published
 from . import attributes
+from .decoder import make_relation_scorer  # noqa: F401  (registers the linker's scorer)
 from .sentences import SentenceIndex
 
 LOCATIVE = frozenset(
@@ -1797,47 +1798,13 @@ class Linker:
             }
         for ent in ignored:
             info[attributes.span_key(ent.start_char, ent.end_char)] = {"furniture": True}
-        doc._.links = links
+        found = dict(doc._.link_candidates or {})
+        found[self.name] = links
+        doc._.link_candidates = found
         doc._.count_info = info
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return score_relations(examples)
-
-
-def _link_set(doc: Doc) -> set[tuple[int, int, int, int, str]]:
-    return {(r[0], r[1], r[2], r[3], r[4]) for r in doc._.links or []}
-
-
-def score_relations(examples: Iterable[Example]) -> dict[str, Any]:
-    """Precision, recall and F1 of links, overall (`rel_p/r/f`) and per label."""
-    totals = {"tp": 0, "fp": 0, "fn": 0}
-    per_label: dict[str, dict[str, int]] = {}
-    for example in examples:
-        predicted, gold = _link_set(example.predicted), _link_set(example.reference)
-        for row, kind in [
-            *((r, "tp") for r in predicted & gold),
-            *((r, "fp") for r in predicted - gold),
-            *((r, "fn") for r in gold - predicted),
-        ]:
-            totals[kind] += 1
-            per_label.setdefault(row[4], {"tp": 0, "fp": 0, "fn": 0})[kind] += 1
-    return {
-        **{f"rel_{k}": v for k, v in _prf(totals).items()},
-        "rel_per_type": {label: _prf(counts) for label, counts in sorted(per_label.items())},
-    }
-
-
-def _prf(counts: dict[str, int]) -> dict[str, float]:
-    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"p": precision, "r": recall, "f": f1}
-
-
-@registry.scorers("skytally.relation_scorer.v1")
-def make_relation_scorer() -> Callable[..., dict[str, Any]]:
-    return score_relations
+        return self.scorer(examples, **kwargs) if self.scorer else {}
 
 
 @Language.factory(
