@@ -269,7 +269,13 @@ def test_empty_inputs_are_errors_not_empty_results(
 
 @pytest.mark.parametrize(
     "excluded",
-    ["skytally_linker", "skytally_normalizer", "skytally_entities", "skytally_events"],
+    [
+        "skytally_linker",
+        "skytally_decoder",
+        "skytally_normalizer",
+        "skytally_entities",
+        "skytally_events",
+    ],
 )
 def test_a_pipeline_missing_a_component_says_so(excluded: str) -> None:
     import spacy

@@ -40,9 +40,7 @@ def config_path(name_or_path: str | Path) -> Path:
         return Path(str(files("skytally") / "configs" / f"{name_or_path}.cfg"))
     path = Path(name_or_path)
     if not path.is_file():
-        raise InputError(
-            Errors.E050.format(value=name_or_path, names=", ".join(PACKAGED_CONFIGS))
-        )
+        raise InputError(Errors.E050.format(value=name_or_path, names=", ".join(PACKAGED_CONFIGS)))
     return path
 
 
@@ -58,7 +56,9 @@ def read_training_records(path: Path) -> list[tuple[str, ArticleRecord]]:
 
 
 @registry.readers("skytally.Corpus.v1")
-def create_corpus_reader(path: Path | None, limit: int = 0) -> Callable[[Language], Iterable[Example]]:
+def create_corpus_reader(
+    path: Path | None, limit: int = 0
+) -> Callable[[Language], Iterable[Example]]:
     """Examples from annotated articles (corpus JSONL, a folder of it, Prodigy, Label
     Studio, doccano or a DocBin): the gold Doc carries the entities, links, values and
     events; the predicted Doc is the bare text with its published date."""
@@ -164,12 +164,12 @@ def _fine_tuning_config(source: Path, base: Path) -> str:
     base_config = load_config(base / "config.cfg")
     config = load_config(source)
     base_names = base_config["nlp"]["pipeline"]
-    missing = [name for name in TRAINABLE if name in config["components"] and name not in base_names]
+    missing = [
+        name for name in TRAINABLE if name in config["components"] and name not in base_names
+    ]
     if missing:
         raise InputError(
-            Errors.E005.format(
-                path=base, reason=f"it has no {', '.join(missing)} to fine-tune"
-            )
+            Errors.E005.format(path=base, reason=f"it has no {', '.join(missing)} to fine-tune")
         )
     config["nlp"]["pipeline"] = list(base_names)
     config["components"] = {name: {"source": str(base.resolve())} for name in base_names}

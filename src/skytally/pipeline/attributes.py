@@ -47,6 +47,10 @@ def check_pipeline_ran(doc: Doc) -> None:
             missing.append(("skytally_entities", "no entities were looked for"))
         if doc._.skytally_values is None:
             missing.append(("skytally_normalizer", "no entity has a value"))
+        if doc._.link_candidates is None:
+            missing.append(
+                ("skytally_linker or skytally_relation_model", "no link was scored for any count")
+            )
         if doc._.links is None:
             missing.append(("skytally_decoder", "no link was chosen for any count"))
     if missing:

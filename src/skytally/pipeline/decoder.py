@@ -53,7 +53,8 @@ class LinkDecoder:
         if unknown:
             raise InputError(
                 Errors.E006.format(
-                    name="skytally_decoder thresholds", allowed=f"among {LINK_LABELS}",
+                    name="skytally_decoder thresholds",
+                    allowed=f"among {LINK_LABELS}",
                     value=sorted(unknown),
                 )
             )

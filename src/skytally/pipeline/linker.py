@@ -1809,6 +1809,8 @@ class Linker:
 
 @Language.factory(
     "skytally_linker",
+    requires=["doc.ents", "token.is_sent_start", "doc._.skytally_values"],
+    assigns=["doc._.link_candidates", "doc._.count_info"],
     default_config={
         "max_outcome_distance": 14,
         "max_place_distance": 20,

@@ -123,7 +123,10 @@ def make_candidate_generator(
     """Pairs (COUNT, entity) close enough to be linked: the entity's sentence lies at
     most `sentences_before[label]` sentences before the count's and at most
     `sentences_after[label]` after it, and at most `max_tokens` tokens away."""
-    for name, table in (("sentences_before", sentences_before), ("sentences_after", sentences_after)):
+    for name, table in (
+        ("sentences_before", sentences_before),
+        ("sentences_after", sentences_after),
+    ):
         unknown = set(table) - set(ENTITY_LABELS)
         if unknown:
             raise InputError(
@@ -438,7 +441,7 @@ class RelationModel(TrainablePipe):
 
 @Language.factory(
     "skytally_relation_model",
-    requires=["doc.ents", "doc.sents"],
+    requires=["doc.ents", "token.is_sent_start"],
     assigns=["doc._.link_candidates"],
     default_config={
         "model": {

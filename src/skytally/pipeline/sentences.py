@@ -92,6 +92,7 @@ def set_sentence_starts(
 
 @Language.factory(
     "skytally_sentences",
+    assigns=["token.is_sent_start", "doc.sents"],
     default_config={
         "punct_chars": list(DEFAULT_PUNCT),
         "split_on_newlines": True,
