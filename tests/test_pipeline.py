@@ -12,8 +12,8 @@ import spacy
 from spacy.training import Example
 
 import skytally
-from skytally.pipeline.entity_ruler import score_entities
 from skytally.pipeline.decoder import score_relations
+from skytally.pipeline.entity_ruler import score_entities
 
 COMPONENTS = (
     "skytally_sentences",

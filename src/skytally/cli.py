@@ -783,7 +783,9 @@ def train_command(
     dev: Annotated[Path, typer.Option(help="Annotated articles to choose the best steps on.")],
     config: Annotated[
         str,
-        typer.Option(help="'efficiency' (CNN, default), 'accuracy' (transformer) or a config file."),
+        typer.Option(
+            help="'efficiency' (CNN, default), 'accuracy' (transformer) or a config file."
+        ),
     ] = "efficiency",
     base: Annotated[
         str | None,
@@ -799,7 +801,8 @@ def train_command(
 ) -> None:
     """Train the statistical components (ner and the link scorer) on annotated articles."""
     from .api import bundled_model_path
-    from .training import TRAINED_MODEL, train as run_training
+    from .training import TRAINED_MODEL
+    from .training import train as run_training
 
     overrides: dict[str, Any] = {}
     if max_steps is not None:

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
 from spacy.scorer import PRFScore
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
@@ -45,11 +45,14 @@ class LinkDecoder:
         name: str,
         *,
         weights: dict[str, float],
+        label_weights: dict[str, dict[str, float]],
         thresholds: dict[str, float],
         place_tie_margin: float,
         scorer: Callable[..., dict[str, Any]] | None,
     ) -> None:
-        unknown = set(thresholds) - set(LINK_LABELS)
+        unknown = (set(thresholds) | {k for t in label_weights.values() for k in t}) - set(
+            LINK_LABELS
+        )
         if unknown:
             raise InputError(
                 Errors.E006.format(
@@ -68,6 +71,7 @@ class LinkDecoder:
             )
         self.name = name
         self.weights = weights
+        self.label_weights = label_weights
         self.thresholds = {label: thresholds.get(label, 0.5) for label in LINK_LABELS}
         self.place_tie_margin = place_tie_margin
         self.scorer = scorer
@@ -86,16 +90,24 @@ class LinkDecoder:
         doc._.count_info = info
         return doc
 
+    def weight(self, scorer: str, label: str) -> float:
+        return self.label_weights.get(scorer, {}).get(label, self.weights.get(scorer, 0.0))
+
     def combine(self, candidates: dict[str, list[Row]]) -> dict[Key, float]:
-        """The weighted mean score of every proposed link over the scorers that ran."""
-        present = [name for name in candidates if self.weights.get(name, 0.0) > 0]
-        total_weight = sum(self.weights[name] for name in present)
+        """The weighted mean score of every proposed link, per label over the scorers
+        that ran on the Doc."""
+        totals = {
+            label: sum(self.weight(name, label) for name in candidates) for label in LINK_LABELS
+        }
         scores: dict[Key, float] = {}
-        for name in present:
-            weight = self.weights[name] / total_weight
-            for row in candidates[name]:
-                key: Key = (int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
-                scores[key] = scores.get(key, 0.0) + weight * float(row[5])
+        for name, rows in candidates.items():
+            for row in rows:
+                label = str(row[4])
+                weight = self.weight(name, label)
+                if weight <= 0 or totals.get(label, 0) <= 0:
+                    continue
+                key: Key = (int(row[0]), int(row[1]), int(row[2]), int(row[3]), label)
+                scores[key] = scores.get(key, 0.0) + weight / totals[label] * float(row[5])
         return scores
 
     def decode(self, scores: dict[Key, float], values: dict[str, Any]) -> list[Row]:
@@ -207,6 +219,7 @@ def make_relation_scorer() -> Callable[..., dict[str, Any]]:
     assigns=["doc._.links", "doc._.count_info"],
     default_config={
         "weights": {"skytally_linker": 1.0, "skytally_relation_model": 1.0},
+        "label_weights": {},
         "thresholds": {},
         "place_tie_margin": 0.05,
         "scorer": {"@scorers": "skytally.relation_scorer.v1"},
@@ -218,6 +231,7 @@ def make_decoder(
     name: str,
     *,
     weights: dict[str, float],
+    label_weights: dict[str, dict[str, float]],
     thresholds: dict[str, float],
     place_tie_margin: float,
     scorer: Callable[..., dict[str, Any]] | None,
@@ -225,6 +239,7 @@ def make_decoder(
     return LinkDecoder(
         name,
         weights=weights,
+        label_weights=label_weights,
         thresholds=thresholds,
         place_tie_margin=place_tie_margin,
         scorer=scorer,

@@ -372,6 +372,7 @@ class EntityRuler:
         gazetteer_path: str | None,
         max_bridge_tokens: int,
         existing_ents: str,
+        existing_labels: list[str] | None = None,
         scorer: Callable[..., dict[str, Any]] | None,
     ) -> None:
         if existing_ents not in EXISTING_ENTS:
@@ -384,6 +385,7 @@ class EntityRuler:
             )
         self.name = name
         self.existing_ents = existing_ents
+        self.existing_labels = None if existing_labels is None else set(existing_labels)
         self.max_bridge_tokens = max_bridge_tokens
         self.gazetteer = (
             Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
@@ -426,7 +428,11 @@ class EntityRuler:
     def _merge(self, existing: list[Span], found: list[Span]) -> list[Span]:
         """The rule entities, with the entities an earlier component (spaCy's `ner`) set:
         'overwrite' drops those, 'keep' keeps them and adds the rule entities that
-        overlap none, 'add' keeps the rule entities and adds those that overlap none."""
+        overlap none, 'add' keeps the rule entities and adds those that overlap none.
+        Only the existing entities with a label in `existing_labels` (all when None)
+        take part."""
+        if self.existing_labels is not None:
+            existing = [span for span in existing if span.label_ in self.existing_labels]
         if self.existing_ents == "overwrite" or not existing:
             return found
         first, second = (existing, found) if self.existing_ents == "keep" else (found, existing)
@@ -769,6 +775,7 @@ def make_entity_scorer() -> Callable[..., dict[str, Any]]:
         "gazetteer_path": None,
         "max_bridge_tokens": 3,
         "existing_ents": "overwrite",
+        "existing_labels": None,
         "scorer": {"@scorers": "skytally.entity_scorer.v1"},
     },
 )
@@ -779,6 +786,7 @@ def make_entity_ruler(
     gazetteer_path: str | None,
     max_bridge_tokens: int,
     existing_ents: str,
+    existing_labels: list[str] | None,
     scorer: Callable[..., dict[str, Any]] | None,
 ) -> EntityRuler:
     return EntityRuler(
@@ -787,5 +795,6 @@ def make_entity_ruler(
         gazetteer_path=gazetteer_path,
         max_bridge_tokens=max_bridge_tokens,
         existing_ents=existing_ents,
+        existing_labels=existing_labels,
         scorer=scorer,
     )

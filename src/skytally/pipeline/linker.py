@@ -27,7 +27,6 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
-from spacy.util import registry
 
 from ..furniture import furniture_lines
 from ..times import parse_published
