@@ -526,8 +526,10 @@ def claims_command(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write the claims table: .csv, .parquet or .jsonl (default: "
-            "CSV on standard output)."
+            "--output",
+            "-o",
+            help="Write the claims table: .csv, .parquet or .jsonl (default: "
+            "CSV on standard output).",
         ),
     ] = None,
     kaggle: Annotated[

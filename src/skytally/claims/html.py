@@ -6,6 +6,7 @@ The data travels as JSON inside the page and a few lines of plain JavaScript dra
 the file opens from a disk, an e-mail attachment or an air-gapped machine.
 """
 
+# ruff: noqa: E501  (the page's JavaScript and HTML are kept as written, one statement a line)
 from __future__ import annotations
 
 import html
@@ -22,6 +23,7 @@ h1{font-size:1.3em;margin:0 0 .3em}
 .note{color:#555;margin:.2em 0}
 #filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:end;margin:.8em 0}
 #filters label{display:flex;flex-direction:column;font-size:12px;color:#444}
+#table-box{max-height:45vh;overflow:auto;border:1px solid #ccc}
 table{border-collapse:collapse;width:100%}
 th,td{border-bottom:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f3f3f3;cursor:pointer;user-select:none;position:sticky;top:0}
@@ -34,7 +36,7 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 #detail{margin-top:1em;border-top:2px solid #333;padding-top:.6em}
 .source{border:1px solid #ddd;border-radius:4px;margin:.5em 0;padding:.4em .6em}
 .source h3{font-size:13px;margin:0 0 .3em}
-.text{white-space:pre-wrap;max-height:16em;overflow:auto;background:#fafafa;padding:.4em;
+.text{position:relative;white-space:pre-wrap;max-height:9em;overflow:auto;background:#fafafa;padding:.4em;
  font-size:13px}
 mark{border-radius:2px;padding:0 1px}
 mark.count{background:#ffd54f}mark.weapon{background:#90caf9}mark.place{background:#a5d6a7}
@@ -121,7 +123,9 @@ function show(id){
           ' (article text not at hand: pass --articles)</div>')+'</div>';
   });
   const detail=document.getElementById('detail'); detail.innerHTML=h;
-  const first=detail.querySelector('.text mark.count'); if(first) first.scrollIntoView({block:'nearest'});
+  // scroll each text box to its count, not the window (the table stays in view)
+  detail.querySelectorAll('.text').forEach(box=>{const m=box.querySelector('mark.count');
+    if(m) box.scrollTop=Math.max(0, m.offsetTop-box.offsetTop-40);});
 }
 document.querySelectorAll('th').forEach(th=>th.addEventListener('click',()=>{
   const k=th.dataset.key; sortDir = (k===sortKey) ? -sortDir : 1; sortKey=k; draw();}));
@@ -187,7 +191,8 @@ class="claimant">claimant</mark></p>
 <label><span><input type="checkbox" id="f-counted"> counted only (no double counting)</span></label>
 <span id="shown" class="note"></span>
 </div>
-<table id="claims"><thead><tr>{headers}</tr></thead><tbody></tbody></table>
+<div id="table-box"><table id="claims"><thead><tr>{headers}</tr></thead><tbody></tbody>
+</table></div>
 <div id="detail"></div>
 <script type="application/json" id="claims-data">{blob}</script>
 <script>{_SCRIPT}</script>
@@ -195,9 +200,7 @@ class="claimant">claimant</mark></p>
 """
 
 
-def write_review(
-    claims: list[Claim], texts: dict[str, str], path: Path, notes: Any = ()
-) -> None:
+def write_review(claims: list[Claim], texts: dict[str, str], path: Path, notes: Any = ()) -> None:
     try:
         path.write_text(render_review(claims, texts, notes=notes), encoding="utf-8")
     except OSError as error:

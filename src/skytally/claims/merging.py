@@ -211,14 +211,18 @@ def _interval(item: SourceEvent) -> tuple[datetime, datetime] | None:
     return start, end
 
 
-def _scope(item: SourceEvent) -> str:
+def _scope(item: SourceEvent, total: SourceEvent | None) -> str:
+    """Where or what part of the whole a count is about: a place, a heading, a named part
+    of a total of the same outcome, or "" (the claimant's own total for its outcome, which
+    "95 shot down" out of "120 launched" is)."""
     event = item.event
     if event.place is not None:
         return "place:" + (event.place.code or event.place.name.lower())
     if event.heading_to is not None:
         return "to:" + (event.heading_to.code or event.heading_to.name.lower())
-    if event.part_of is not None:
-        # a place-less part ("including 20 Shaheds") is told apart from its total by its model
+    if total is not None and total.event.outcome == event.outcome:
+        # a place-less part ("98 drones, including 20 Shaheds") is told apart from its
+        # total by its model
         model = weapon_model(event.weapon.text if event.weapon else None) or ""
         return "subset:" + model
     return ""
@@ -292,7 +296,12 @@ def choose(votes: Sequence[tuple[Any, bool, str | None]]) -> Any:
 def build_claims(events: Iterable[SourceEvent]) -> list[Claim]:
     """The claims of a corpus's events (see the module's docstring for the rules)."""
     items = sorted(events, key=lambda e: (e.article, e.index, e.where))
-    nodes = [_make_node(position, item) for position, item in enumerate(items)]
+    weapons = _inherited_weapons(items)
+    totals = {(i.article, i.index): i for i in items}
+    nodes = [
+        _make_node(position, item, weapons, totals.get((item.article, item.event.part_of)))
+        for position, item in enumerate(items)
+    ]
     by_event = {(n.article, n.item.index): n.position for n in nodes}
     sets = _Sets(len(nodes))
 
@@ -333,16 +342,51 @@ def build_claims(events: Iterable[SourceEvent]) -> list[Claim]:
     return _finish(drafts)
 
 
-def _make_node(position: int, item: SourceEvent) -> _Node:
+def _inherited_weapons(items: list[SourceEvent]) -> dict[tuple[str, int], str]:
+    """The weapon of an event that names none: its total's ("98 drones: 45 over ..."), else
+    the one weapon of the other events of its sentence with the same outcome ("45 drones over
+    Belgorod ... and 23 over Bryansk"). Without it such a count would be a claim apart."""
+    by_index = {(i.article, i.index): i for i in items}
+    by_article: dict[str, list[SourceEvent]] = defaultdict(list)
+    for item in items:
+        by_article[item.article].append(item)
+    found: dict[tuple[str, int], str] = {}
+    for item in items:
+        event = item.event
+        if event.weapon is not None:
+            continue
+        parent = by_index.get((item.article, event.part_of)) if event.part_of is not None else None
+        if parent is not None and parent.event.weapon is not None:
+            found[(item.article, item.index)] = parent.event.weapon.category.value
+            continue
+        kinds = {
+            other.event.weapon.category.value
+            for other in by_article[item.article]
+            if other.event.weapon is not None
+            and other.event.sentence == event.sentence
+            and other.event.outcome == event.outcome
+        }
+        if len(kinds) == 1:
+            found[(item.article, item.index)] = kinds.pop()
+    return found
+
+
+def _make_node(
+    position: int,
+    item: SourceEvent,
+    weapons: dict[tuple[str, int], str],
+    total: SourceEvent | None,
+) -> _Node:
     claimant = _claimant(item)
     event = item.event
+    weapon = event.weapon.category.value if event.weapon else None
     return _Node(
         position=position,
         item=item,
         claimant=claimant,
         outcome=event.outcome.value,
-        weapon=event.weapon.category.value if event.weapon else "unknown",
-        scope=_scope(item),
+        weapon=weapon or weapons.get((item.article, item.index), "unknown"),
+        scope=_scope(item, total),
         interval=_interval(item),
         primary=bool(claimant) and outlet_claimant(item.outlet) == claimant,
     )
@@ -595,8 +639,10 @@ def _finish(drafts: list[_Draft]) -> list[Claim]:
         qualifiers = Counter(s.qualifier for s in votes if s.value == value)
         event = exemplar.item.event
         models = Counter(
-            m for n in draft.members if (m := weapon_model(n.item.event.weapon.text if n.item.event.weapon else None))
-        )  # fmt: skip
+            m
+            for n in draft.members
+            if (m := weapon_model(n.item.event.weapon.text if n.item.event.weapon else None))
+        )
         start, end = _consensus_period(voters)
         rows.append(
             (
@@ -621,7 +667,7 @@ def _finish(drafts: list[_Draft]) -> list[Claim]:
                     "qualifier": min(qualifiers, key=lambda q: (-qualifiers[q], q)),
                     "conflict": conflict,
                     "said": said,
-                    "sources": sorted(sources, key=lambda s: (s.article, s.index is None, s.index or 0)),
+                    "sources": sorted(sources, key=_source_order),
                 },
             )
         )  # fmt: skip
@@ -646,6 +692,10 @@ def _finish(drafts: list[_Draft]) -> list[Claim]:
             )
         )
     return claims
+
+
+def _source_order(source: Source) -> tuple[str, bool, int]:
+    return source.article, source.index is None, source.index or 0
 
 
 def _consensus_period(voters: list[_Node]) -> tuple[datetime | None, datetime | None]:

@@ -43,28 +43,28 @@ COLUMNS = (
 
 #: the daily table's columns, as the public data set has them, and their pandas types
 KAGGLE_COLUMNS: dict[str, str] = {
-    "time_start": "object",
-    "time_end": "object",
-    "model": "object",
-    "launch_place": "object",
-    "target": "object",
-    "target_main": "object",
+    "time_start": "string",
+    "time_end": "string",
+    "model": "string",
+    "launch_place": "string",
+    "target": "string",
+    "target_main": "string",
     "launched": "Int64",
     "destroyed": "Int64",
     "not_reach_goal": "Int64",
     "still_attacking": "Int64",
-    "border_crossing": "object",
+    "border_crossing": "string",
     "is_shahed": "Int64",
     "num_hit_location": "Int64",
     "num_fall_fragment_location": "Int64",
-    "carrier": "object",
+    "carrier": "string",
     "turbojet": "Int64",
     "turbojet_destroyed": "Int64",
-    "affected region": "object",
-    "destroyed_details": "object",
-    "launched_details": "object",
-    "launch_place_details": "object",
-    "source": "object",
+    "affected region": "string",
+    "destroyed_details": "string",
+    "launched_details": "string",
+    "launch_place_details": "string",
+    "source": "string",
 }
 #: the data set's time format: Kyiv local time to the minute
 KAGGLE_TIME = "%Y-%m-%d %H:%M"
@@ -186,7 +186,11 @@ def kaggle_frame(claims: list[Claim]) -> Any:
             continue
         if claim.place_code is not None or claim.place_name is not None or claim.heading_to:
             continue  # places and headings go to `affected region` / `target` below
-        key = (_kaggle_time(claim.period_start), _kaggle_time(claim.period_end), _model(claim))
+        key = (
+            _kaggle_time(claim.period_start),
+            _kaggle_time(claim.period_end),
+            _model(claim, by_id),
+        )
         groups[key][claim.outcome].append(claim)
     rows = []
     for (start, end, model), outcomes in sorted(groups.items()):
@@ -219,9 +223,17 @@ def _depth(claim: Claim, by_id: dict[str, Claim]) -> int:
     return depth
 
 
-def _model(claim: Claim) -> str:
-    # no model named: the category, so rows of different kinds never add up
-    return claim.model or {"drone": "UAV", "missile": "Missile"}.get(claim.weapon, claim.weapon)
+def _model(claim: Claim, by_id: dict[str, Claim]) -> str:
+    """The named model; else the model of the launched total it is part of ("4 missiles
+    shot down" of "6 Kh-101 launched"); else the category, so kinds never add up."""
+    step: Claim | None = claim
+    for _ in range(100):
+        if step is None or step.weapon != claim.weapon:
+            break
+        if step.model:
+            return step.model
+        step = by_id.get(step.part_of) if step.part_of else None
+    return {"drone": "UAV", "missile": "Missile"}.get(claim.weapon, claim.weapon)
 
 
 def _kaggle_time(value: Any) -> str:
