@@ -10,7 +10,7 @@ and the first that does not fit stops the run with its file and line.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +266,3 @@ def read_texts(path: Path) -> dict[str, str]:
         if isinstance(item, batch.Record) and isinstance(item.text, str):
             texts[item.id] = item.text
     return texts
-
-
-def iter_events(corpus: Corpus) -> Iterator[SourceEvent]:
-    yield from corpus.events
