@@ -513,6 +513,131 @@ def _event_format(output_format: OutputFormat | None, output: Path | None) -> An
     return {".csv": EventFormat.csv, ".parquet": EventFormat.parquet}.get(suffix, EventFormat.jsonl)
 
 
+@app.command("claims")
+def claims_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help="The events of `skytally extract --output events.jsonl`, or articles (a "
+            "folder of .txt files, a .jsonl/.csv/.parquet records file), extracted first.",
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the claims table: .csv, .parquet or .jsonl (default: "
+            "CSV on standard output).",
+        ),
+    ] = None,
+    kaggle: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write Ukrainian Air Force claims as a daily CSV in the layout of the public "
+            "'Massive Missile Attacks on Ukraine' data (docs/claims.md)."
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Draw the timeline: .png or .svg (pip install 'skytally[plot]')."),
+    ] = None,
+    plot_by: Annotated[
+        str, typer.Option(help="Series of the timeline: outcome, region or claimant.")
+    ] = "outcome",
+    html: Annotated[
+        Path | None, typer.Option(help="Write the self-contained review page (.html).")
+    ] = None,
+    articles: Annotated[
+        Path | None,
+        typer.Option(
+            help="The articles an events INPUT was extracted from, for their text on the "
+            "review page (a folder or records file)."
+        ),
+    ] = None,
+    published: Annotated[
+        str | None,
+        typer.Option(help="Publication date of articles that state none (articles INPUT)."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="A saved skytally pipeline (articles INPUT).")
+    ] = None,
+) -> None:
+    """One row per unique claim across many articles: sources, conflicts, consensus.
+
+    Same claim: claimant, outcome, weapon and place agree and the periods overlap (or one
+    article's breakdown sums to another's total). Consensus: the majority value, then the
+    primary source's (the claimant's own channel). See docs/claims.md.
+    """
+    from .claims import build_claims, claims_frame, read_corpus, read_texts
+    from .claims.plot import BY, check_plot_path
+    from .claims.tables import export_format, kaggle_frame, pandas, write_claims, write_kaggle
+
+    def prepare() -> None:
+        # every output is checked before minutes of extraction
+        pandas()
+        if output is not None:
+            export_format(output)
+        if plot is not None:
+            check_plot_path(plot)
+            if plot_by not in BY:
+                raise InputError(
+                    Errors.E006.format(name="--plot-by", allowed=", ".join(BY), value=plot_by)
+                )
+            from .claims.plot import _pyplot
+
+            _pyplot()
+        for target in (output, kaggle, plot, html):
+            if target is not None:
+                from .batch import check_writable
+
+                check_writable(target)
+
+    guarded(prepare)
+
+    def run() -> tuple[Any, list[Any], Any]:
+        with rate_progress("extracting") as advance:
+            corpus = read_corpus(source, published=published, model=model,
+                                 on_record=lambda: advance(0))  # fmt: skip
+        texts = dict(corpus.texts)
+        if articles is not None:
+            texts.update(read_texts(articles))
+        claims = build_claims(corpus.events)
+        frame = claims_frame(claims)
+        if output is not None:
+            write_claims(frame, output)
+        if kaggle is not None:
+            write_kaggle(kaggle_frame(claims), kaggle)
+        if plot is not None:
+            from .claims.plot import plot_timeline
+
+            plot_timeline(frame, plot, by=plot_by)
+        if html is not None:
+            from .claims.html import write_review
+
+            write_review(claims, texts, html, notes=corpus.notes)
+        return corpus, claims, frame
+
+    corpus, claims, frame = guarded(run)
+    for note in corpus.notes:
+        typer.echo(f"note: {note}", err=True)
+    if output is None:
+        from .claims.tables import _flat
+
+        sys.stdout.write(_flat(frame).to_csv(index=False))
+    conflicts = sum(1 for c in claims if c.conflict)
+    typer.echo(
+        f"{len(claims)} claim(s), {conflicts} with conflicting sources, from "
+        f"{len(corpus.events)} event(s) in {corpus.articles} article(s)",
+        err=True,
+    )
+    for target, what in ((output, "claims"), (kaggle, "daily table"), (plot, "timeline"),
+                         (html, "review page")):  # fmt: skip
+        if target is not None:
+            typer.echo(f"wrote {what} to {target}", err=True)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON schema of an extracted event."""

@@ -48,6 +48,15 @@ class Errors:
     E044 = "records mode: {detail}"
     E050 = "unknown config {value!r}: give a config file or one of: {names}"
     E051 = "training needs annotated articles: pass --train PATH (and --dev PATH)"
+    E060 = (
+        "{where}: not an event row of skytally extract ({reason}); claims reads the JSONL "
+        "written by `skytally extract --output events.jsonl` of this skytally version, or articles"
+    )
+    E061 = (
+        "{where}: written by skytally {theirs} ({field}), this is skytally {ours}: extract the "
+        "articles again with this version"
+    )
+    E062 = "cannot tell what to write to {path} from its name; use {choices}"
 
 
 class SkytallyError(Exception):
