@@ -53,10 +53,27 @@ def build_pipeline(config: dict[str, dict[str, Any]] | None = None) -> Language:
     return nlp
 
 
+#: the pipelines shipped in models/, by the names `load` takes
+BUNDLED_MODELS = {"rules": "skytally-rules", "efficiency": "skytally-efficiency"}
+
+
+def default_model_name() -> str:
+    """The bundled pipeline `load()` returns, as `benchmarks/model_comparison.py --write`
+    recorded it in models/default.txt: the trained pipeline when it beats the rules on
+    the corpus's realistic test split beyond the bootstrap's 95% interval, else the rules."""
+    from importlib.resources import files
+
+    name = (files("skytally.models") / "default.txt").read_text(encoding="utf-8").strip()
+    return name if name in BUNDLED_MODELS.values() else BUNDLED_MODEL
+
+
 def load(path: str | Path | None = None) -> Language:
-    """The skytally pipeline: the bundled model by default, or one saved at `path`."""
+    """The skytally pipeline: the better bundled model by default; 'rules' or
+    'efficiency' for a bundled one by name; or a pipeline saved at `path`."""
     if path is None:
         return _default_pipeline()
+    if str(path) in BUNDLED_MODELS:
+        return _bundled(BUNDLED_MODELS[str(path)])
     location = Path(path)
     if not location.exists():
         raise InputError(Errors.E005.format(path=location, reason="no such file or folder"))
@@ -109,9 +126,13 @@ def bundled_model_path(name: str = BUNDLED_MODEL) -> Path:
     return Path(str(files("skytally.models") / name))
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
+def _bundled(name: str) -> Language:
+    return spacy.load(bundled_model_path(name))
+
+
 def _default_pipeline() -> Language:
-    return spacy.load(bundled_model_path())
+    return _bundled(default_model_name())
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -507,7 +507,7 @@ def _process(
                 yield outcome
 
     previous = pipeline.default_error_handler
-    pipeline.set_error_handler(_record_component_error)
+    _set_error_handler(pipeline, _record_component_error)
     try:
         for doc, key in pipeline.pipe(
             docs(), as_tuples=True, batch_size=batch_size, n_process=n_process
@@ -530,7 +530,18 @@ def _process(
                 yield outcome
         yield from drain(None)
     finally:
-        pipeline.set_error_handler(previous)
+        _set_error_handler(pipeline, previous)
+
+
+def _set_error_handler(pipeline: Language, handler: Callable[..., Any]) -> None:
+    """`Language.set_error_handler`, for the components that take one: spaCy's
+    Cython components (`ner`) have no `error_handler` attribute to set, and an
+    error inside one still reaches the record's fallback (`_rerun_error`)."""
+    pipeline.default_error_handler = handler
+    for _, component in pipeline.pipeline:
+        if hasattr(component, "set_error_handler"):
+            with contextlib.suppress(AttributeError):
+                component.set_error_handler(handler)
 
 
 def _rerun_error(pipeline: Language, chunk: str, value: Any) -> str:

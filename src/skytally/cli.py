@@ -1051,6 +1051,13 @@ def evaluate_command(
     # a pipe or a file gets 160 columns rather than rich's 80, so tables keep one line per row
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     print_report(report, console, errors)
+    for nlp, name in pipelines:
+        if "skytally_relation_model" in nlp.pipe_names:
+            scores = guarded(lambda nlp=nlp: link_scorer_alone(nlp, data))
+            console.print(
+                f"link scorer alone ({name}, links it scores >= 0.5 before decoding): "
+                f"P {scores['cand_p']:.3f}  R {scores['cand_r']:.3f}  F1 {scores['cand_f']:.3f}"
+            )
 
     def write() -> None:
         if output is not None:
@@ -1062,6 +1069,18 @@ def evaluate_command(
     for target, what in ((output, "JSON"), (html, "HTML")):
         if target is not None:
             typer.echo(f"wrote {what} report to {target}", err=True)
+
+
+def link_scorer_alone(nlp: Any, data: Path) -> dict[str, float]:
+    """The trained link scorer's own precision and recall on annotated articles."""
+    from .pipeline.relation_model import score_candidates
+    from .training import create_corpus_reader
+
+    examples = list(create_corpus_reader(data)(nlp))
+    docs = nlp.pipe([example.predicted for example in examples])
+    for example, doc in zip(examples, docs, strict=True):
+        example.predicted = doc
+    return score_candidates(examples, source="skytally_relation_model")
 
 
 def main() -> None:

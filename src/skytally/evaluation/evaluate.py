@@ -406,12 +406,14 @@ def load_pipeline(spec: Path | str | None) -> tuple[Language, str]:
     pipeline built from its defaults, whatever model is bundled; anything
     else a saved pipeline folder (InputError, E005, when it is not one).
     """
-    from ..api import build_pipeline, load
+    from ..api import BUNDLED_MODELS, build_pipeline, load
 
     if spec is None:
         return load(), "bundled"
     if str(spec) == RULES:
         return build_pipeline(), RULES
+    if str(spec) in BUNDLED_MODELS:
+        return load(str(spec)), str(spec)
     return load(spec), str(spec)
 
 
