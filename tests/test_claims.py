@@ -311,7 +311,7 @@ def test_a_row_from_another_version_names_file_and_line(
     result = runner.invoke(app, ["claims", str(path)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {path}:4: ")
+    assert len(lines) == 1 and lines[0].startswith(f"error: [E060] {path}:4: ")
     assert "outcome" in lines[0]
 
     renamed = [dict(r) for r in rows]

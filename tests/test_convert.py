@@ -513,7 +513,7 @@ def test_invalid_json_line_and_every_problem_listed(tmp_path: Path) -> None:
         handle.write('{"text": "unfinished\n')
     error = raises_problem(path, "prodigy")
     assert str(error).startswith(f"{path}:1: ")
-    assert any(p.startswith(f"{path}:4: invalid JSON") for p in error.problems)
+    assert any(p.startswith(f"[E010] {path}:4: invalid JSON") for p in error.problems)
     assert len(error.problems) == 2
 
 
@@ -521,7 +521,7 @@ def test_invalid_labelstudio_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('[\n  {"id": 1,\n   "data": {"text": "x"}\n  ,,\n]')
     error = raises_problem(path, "labelstudio")
-    assert str(error).startswith(f"{path}:4: invalid JSON")
+    assert str(error).startswith(f"[E010] {path}:4: invalid JSON")
 
 
 def test_span_problems(tmp_path: Path) -> None:
@@ -593,7 +593,7 @@ def test_cli_markup_is_read_only(tmp_path: Path) -> None:
         app, ["data", "convert", str(CONVERT / "doccano_export.jsonl"), str(tmp_path / "x.txt")]
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: markup is read-only")
+    assert result.stderr.startswith("error: [E022] markup is read-only")
     assert "from markup, jsonl, prodigy, labelstudio, doccano, spacy to jsonl" in result.stderr
     result = runner.invoke(
         app, ["data", "convert", str(ARTICLES), str(tmp_path / "x.json"), "--to", "markup"]
@@ -606,7 +606,7 @@ def test_cli_unknown_formats(tmp_path: Path) -> None:
         app, ["data", "convert", str(ARTICLES), str(tmp_path / "x.json"), "--to", "brat"]
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: unknown conversion markup -> brat; supported: from")
+    assert result.stderr.startswith("error: [E020] unknown conversion markup -> brat; supported: from")
     result = runner.invoke(app, ["data", "convert", str(ARTICLES), str(tmp_path / "x.csv")])
     assert result.exit_code == 2
     assert "cannot tell the format of" in result.stderr and "--to" in result.stderr
@@ -624,7 +624,7 @@ def test_cli_bad_input_is_one_line_per_problem(tmp_path: Path) -> None:
     missing = runner.invoke(
         app, ["data", "convert", str(tmp_path / "nope.json"), str(tmp_path / "x.jsonl")]
     )
-    assert missing.exit_code == 2 and missing.stderr.startswith("error: cannot read")
+    assert missing.exit_code == 2 and missing.stderr.startswith("error: [E004] cannot read")
 
 
 # --------------------------------------------------------------------------- annotate
@@ -704,7 +704,7 @@ def test_annotate_many_inputs_and_errors(tmp_path: Path) -> None:
     bad_target = runner.invoke(app, ["annotate", files[0], "--to", "doccano", "-o", str(out)])
     assert bad_target.exit_code == 2
     assert bad_target.stderr.strip() == (
-        "error: annotate writes labelstudio, prodigy or markup, not 'doccano'"
+        "error: [E024] annotate writes labelstudio, prodigy or markup, not 'doccano'"
     )
     bad_date = runner.invoke(
         app, ["annotate", files[0], "--to", "prodigy", "-o", str(out), "--published", "yesterday"]

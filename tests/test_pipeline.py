@@ -531,3 +531,14 @@ def test_the_city_of_a_region_keeps_its_kind(nlp) -> None:
 def test_a_drone_electronic_warfare_alone_brought_down_is_suppressed(nlp, text, outcome) -> None:
     (event,) = _events(nlp, text)
     assert event.outcome.value == outcome
+
+
+def test_components_keep_no_state_of_a_document(nlp) -> None:
+    """Per-document state lives on the Doc: after a run, no component holds
+    anything that was not there before it."""
+    before = {name: dict(vars(component)) for name, component in nlp.pipeline}
+    nlp("Overnight, 40 drones were shot down: 25 over the Kursk region and 15 over Bryansk.")
+    after = {name: dict(vars(component)) for name, component in nlp.pipeline}
+    assert {name: set(a) for name, a in after.items()} == {
+        name: set(b) for name, b in before.items()
+    }

@@ -96,7 +96,7 @@ def test_parse_published_rejects_everything_else(value: object) -> None:
     with pytest.raises(InputError) as info:
         parse_published(value)  # type: ignore[arg-type]
     message = str(info.value)
-    assert message.startswith("invalid published date ")
+    assert message.startswith("[E002] invalid published date ")
     assert repr(value) in message
 
 
@@ -556,7 +556,7 @@ def test_published_forms(
 
 
 def test_invalid_published_raises() -> None:
-    with pytest.raises(InputError, match=r"^invalid published date 'yesterday': "):
+    with pytest.raises(InputError, match=r"^\[E002\] invalid published date 'yesterday': "):
         resolve_period("overnight", published="yesterday", tz=MOSCOW)  # type: ignore[arg-type]
 
 

@@ -7,7 +7,19 @@ site with ``Errors.E001.format(...)``.
 from __future__ import annotations
 
 
-class Errors:
+class _WithCodes(type):
+    """Every message starts with its code, as spaCy's `add_codes` does ("[E005] ..."):
+    a user can search the code in the docs and the issues."""
+
+    # E011 ("{where}: {reason}") only puts a place before a message with its own code
+    def __getattribute__(cls, name: str) -> str:
+        message = type.__getattribute__(cls, name)
+        if len(name) == 4 and name[0] == "E" and name[1:].isdigit() and name != "E011":
+            return f"[{name}] {message}"
+        return message
+
+
+class Errors(metaclass=_WithCodes):
     E001 = "skytally.extract expects text as str, got {type_name}: {value!r:.60}"
     E002 = "invalid published date {value!r}: {reason}"
     E003 = "cannot read {path}: the file is not valid UTF-8 text (byte {position})"

@@ -17,6 +17,7 @@ This is the baseline that the trainable relation component has to beat.
 from __future__ import annotations
 
 import bisect
+import copy
 import itertools
 import re
 from collections.abc import Callable, Iterable
@@ -331,6 +332,9 @@ class CountNode:
 
 
 class Linker:
+    #: set on the per-Doc copy only (see __call__)
+    sents: SentenceIndex
+
     def __init__(
         self,
         name: str,
@@ -349,8 +353,15 @@ class Linker:
 
     # ------------------------------------------------------------------ run
     def __call__(self, doc: Doc) -> Doc:
+        # the passes share the Doc's sentence index; they run on a copy of the
+        # component made for this Doc, so the component itself keeps no state of
+        # any Doc (nlp.pipe, threads and worker processes all see it unchanged)
+        run = copy.copy(self)
+        run.sents = SentenceIndex(doc)
+        return run._link(doc)
+
+    def _link(self, doc: Doc) -> Doc:
         values = doc._.skytally_values or {}
-        self.sents = SentenceIndex(doc)
         sentences = [doc[start:end] for start, end in self.sents.bounds]
         sentence_of = self.sents.number
         # captions and links to other stories state no claim of this article
