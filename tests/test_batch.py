@@ -218,8 +218,8 @@ def test_a_missing_text_column_is_one_error_before_any_work(tmp_path: Path) -> N
     result = run(str(corpus), "--output", str(out))
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"error: [E040] {corpus}:1: the records have no 'text' field (fields: id, body); each record "
-        "needs 'text' (and optionally 'id', 'published', 'source')"
+        f"error: [E040] {corpus}:1: the records have no 'text' field (fields: id, body); "
+        "each record needs 'text' (and optionally 'id', 'published', 'source')"
     ]
     assert not out.exists() and not (tmp_path / "events.records.jsonl").exists()
 

@@ -606,7 +606,9 @@ def test_cli_unknown_formats(tmp_path: Path) -> None:
         app, ["data", "convert", str(ARTICLES), str(tmp_path / "x.json"), "--to", "brat"]
     )
     assert result.exit_code == 2
-    assert result.stderr.startswith("error: [E020] unknown conversion markup -> brat; supported: from")
+    assert result.stderr.startswith(
+        "error: [E020] unknown conversion markup -> brat; supported: from"
+    )
     result = runner.invoke(app, ["data", "convert", str(ARTICLES), str(tmp_path / "x.csv")])
     assert result.exit_code == 2
     assert "cannot tell the format of" in result.stderr and "--to" in result.stderr
