@@ -4,6 +4,7 @@ examples until the predictions are right, then save, load and compare."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -289,3 +290,77 @@ def test_fine_tuning_loop_teaches_a_held_out_style(tmp_path: Path) -> None:
     events_before = evaluate(heldout, nlp=before).events.f
     events_after = evaluate(heldout, nlp=after).events.f
     assert events_after > events_before - 0.03
+
+
+def test_the_shipped_trained_pipeline_loads_with_plain_spacy() -> None:
+    """models/skytally-efficiency in a fresh interpreter, without importing skytally:
+    spaCy finds every component and architecture through the entry points, and the
+    events of a fixture article come out."""
+    from skytally.api import bundled_model_path
+
+    folder = bundled_model_path("skytally-efficiency")
+    text = (
+        "Russian air defences destroyed 45 Ukrainian drones overnight, the Defence Ministry "
+        "said: 30 over the Belgorod region and 15 over the Kursk region."
+    )
+    script = (
+        "import spacy, sys\n"
+        "assert 'skytally' not in sys.modules\n"
+        f"nlp = spacy.load({str(folder)!r})\n"
+        f"doc = nlp.make_doc({text!r})\n"
+        "doc._.published = '2025-03-02T09:00:00+03:00'\n"
+        "doc = nlp(doc)\n"
+        "print(sorted((e.count.value, e.outcome.value, e.place.code if e.place else None) "
+        "for e in doc._.events))\n"
+        "print('skytally_relation_model' in nlp.pipe_names, 'ner' in nlp.pipe_names)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    events, components = result.stdout.strip().splitlines()
+    assert (
+        events
+        == "[(15, 'destroyed', 'RU-KRS'), (30, 'destroyed', 'RU-BEL'), (45, 'destroyed', None)]"
+    )
+    assert components == "True True"
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["skytally"]["train_articles"] == 367
+
+
+@pytest.mark.slow
+def test_the_accuracy_config_trains_a_few_steps(tmp_path: Path, tiny_corpus: Path) -> None:
+    """The transformer config (needs `pip install 'skytally[transformers]'`): a few steps
+    on tiny data, offline, then the saved pipeline extracts."""
+    pytest.importorskip("spacy_transformers", reason="the [transformers] extra is not installed")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skytally",
+            "train",
+            "--config",
+            "accuracy",
+            "--train",
+            str(tiny_corpus),
+            "--dev",
+            str(tiny_corpus),
+            "--output",
+            str(tmp_path / "acc"),
+            "--max-steps",
+            "3",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    import skytally
+
+    nlp = skytally.load(tmp_path / "acc" / "model-last")
+    assert "transformer" in nlp.pipe_names
+    events = skytally.extract(
+        "Air defences destroyed 12 drones over the Kursk region overnight.",
+        published="2025-05-01T08:00:00+03:00",
+        nlp=nlp,
+    )
+    assert [(e.count.value, e.place.code) for e in events] == [(12, "RU-KRS")]

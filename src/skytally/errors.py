@@ -60,6 +60,11 @@ class Errors(metaclass=_WithCodes):
     E044 = "records mode: {detail}"
     E050 = "unknown config {value!r}: give a config file or one of: {names}"
     E051 = "training needs annotated articles: pass --train PATH (and --dev PATH)"
+    E052 = (
+        "the accuracy config's encoder is not installed: pip install 'skytally[transformers]' "
+        "(after torch==2.13.0)"
+    )
+    E053 = "{package} has no model folder at {path}"
     E060 = (
         "{where}: not an event row of skytally extract ({reason}); claims reads the JSONL "
         "written by `skytally extract --output events.jsonl` of this skytally version, or articles"

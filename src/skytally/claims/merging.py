@@ -568,23 +568,27 @@ def _break_cycles(drafts: list[_Draft]) -> None:
 
 def _evidence(item: SourceEvent) -> list[Evidence]:
     event = item.event
-    found = [Evidence(role="count", text=event.count.text, start=event.count.start,
-                      end=event.count.end)]  # fmt: skip
-    if event.weapon is not None:
-        found.append(Evidence(role="weapon", text=event.weapon.text, start=event.weapon.start,
-                              end=event.weapon.end))  # fmt: skip
-    if event.place is not None:
-        found.append(Evidence(role="place", text=event.place.text, start=event.place.start,
-                              end=event.place.end))  # fmt: skip
-    if event.heading_to is not None:
-        found.append(Evidence(role="heading", text=event.heading_to.text,
-                              start=event.heading_to.start, end=event.heading_to.end))  # fmt: skip
+    spans = [
+        ("count", event.count),
+        ("weapon", event.weapon),
+        ("place", event.place),
+        ("heading", event.heading_to),
+    ]
+    found = [
+        Evidence(role=role, text=span.text, start=span.start, end=span.end)
+        for role, span in spans
+        if span is not None
+    ]
     if event.period is not None:
-        found.append(Evidence(role="time", text=event.period.text, start=event.period.text_start,
-                              end=event.period.text_end))  # fmt: skip
+        period = event.period
+        found.append(
+            Evidence(role="time", text=period.text, start=period.text_start, end=period.text_end)
+        )
     if event.claimant is not None:
-        found.append(Evidence(role="claimant", text=event.claimant.text,
-                              start=event.claimant.start, end=event.claimant.end))  # fmt: skip
+        claimant = event.claimant
+        found.append(
+            Evidence(role="claimant", text=claimant.text, start=claimant.start, end=claimant.end)
+        )
     return found
 
 

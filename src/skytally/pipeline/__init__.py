@@ -11,6 +11,7 @@ def register_factories() -> None:
     from . import (  # noqa: F401
         assembler,
         decoder,
+        encoder,
         entity_ruler,
         linker,
         normalizer,

@@ -193,13 +193,16 @@ def make_candidate_generator(
 
 @registry.architectures("skytally.LinkScorer.v1")
 def build_link_scorer(
-    tok2vec: Model[list[Doc], list[Floats2d]], hidden_width: int, dropout: float
+    tok2vec: Model[list[Doc], list[Floats2d]],
+    hidden_width: int,
+    dropout: float,
+    tok2vec_width: int | None = None,
 ) -> Model[tuple[list[Doc], list[list[Candidate]]], Floats2d]:
     """tok2vec -> pair vectors -> Relu -> one logit per link label (the pipe applies
     the sigmoid, and trains with binary cross-entropy on the logits)."""
     from thinc.api import Dropout, Linear, Relu
 
-    pairs = _pair_vectors(tok2vec)
+    pairs = _pair_vectors(tok2vec, tok2vec_width)
     return chain(
         pairs,
         Relu(nO=hidden_width),
@@ -209,23 +212,30 @@ def build_link_scorer(
 
 
 def _pair_vectors(
-    tok2vec: Model[list[Doc], list[Floats2d]],
+    tok2vec: Model[list[Doc], list[Floats2d]], width: int | None
 ) -> Model[tuple[list[Doc], list[list[Candidate]]], Floats2d]:
+    # a transformer listener knows its width only once it has seen output, so the
+    # config gives it (`tok2vec_width`); a CNN listener declares it
     return Model(
         "skytally_pair_vectors",
         _pair_forward,
         layers=[tok2vec],
         init=_pair_init,
         dims={"nO": None},
+        attrs={"width": width},
     )
+
+
+def _width(model: Model) -> int:
+    width = model.attrs["width"]
+    return int(width) if width else int(model.layers[0].get_dim("nO"))
 
 
 def _pair_init(model: Model, X: Any = None, Y: Any = None) -> Model:
     tok2vec = model.layers[0]
     if X is not None:
         tok2vec.initialize(X=X[0])
-    width = tok2vec.get_dim("nO")
-    model.set_dim("nO", N_POOLED * width + N_FEATURES)
+    model.set_dim("nO", N_POOLED * _width(model) + N_FEATURES)
     return model
 
 
@@ -253,7 +263,7 @@ def _pair_forward(
     tok2vec = model.layers[0]
     tokvecs, backprop_tokvecs = tok2vec(docs, is_train)
     host_vecs = [model.ops.to_numpy(v) for v in tokvecs]
-    width = tok2vec.get_dim("nO")
+    width = _width(model)
     rows: list[numpy.ndarray] = []
     # the document and the pooled token ranges of every row, for the gradient
     ranges: list[tuple[int, list[tuple[int, int]]]] = []
