@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 from spacy.language import Language
+from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
@@ -46,10 +47,9 @@ class PRF(BaseModel):
 
     @classmethod
     def of(cls, tp: int, fp: int, fn: int) -> PRF:
-        p = tp / (tp + fp) if tp + fp else 0.0
-        r = tp / (tp + fn) if tp + fn else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return cls(p=p, r=r, f=f, tp=tp, fp=fp, fn=fn)
+        # spaCy's PRFScore, so these figures are the ones spaCy's scorers report
+        score = PRFScore(tp=tp, fp=fp, fn=fn)
+        return cls(p=score.precision, r=score.recall, f=score.fscore, tp=tp, fp=fp, fn=fn)
 
 
 class Accuracy(BaseModel):

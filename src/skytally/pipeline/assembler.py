@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
@@ -27,7 +28,7 @@ HEADLINE_ENDS = (".", "!", "?", '"', "”", ":")
 NEW_MENTION_WORDS = frozenset({"another", "one more", "a further"})
 
 
-class EventAssembler:
+class EventAssembler(Pipe):
     def __init__(
         self,
         name: str,
@@ -45,9 +46,7 @@ class EventAssembler:
         return doc
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        from ..evaluation.matching import score_event_examples
-
-        return score_event_examples(examples)
+        return self.scorer(examples, **kwargs) if self.scorer else {}
 
 
 def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any]]:

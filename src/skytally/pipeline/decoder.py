@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.scorer import PRFScore
 from spacy.tokens import Doc
 from spacy.training import Example
@@ -39,7 +40,7 @@ Key = tuple[int, int, int, int, str]
 SINGLE_LABELS = ("outcome", "weapon", "time", "claimant", "heading_to")
 
 
-class LinkDecoder:
+class LinkDecoder(Pipe):
     def __init__(
         self,
         name: str,

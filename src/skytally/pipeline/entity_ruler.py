@@ -22,6 +22,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Pipe
 from spacy.scorer import get_ner_prf
 from spacy.tokens import Doc, Span
 from spacy.training import Example
@@ -361,7 +362,7 @@ class Candidate:
 EXISTING_ENTS = ("overwrite", "keep", "add")
 
 
-class EntityRuler:
+class EntityRuler(Pipe):
     """Rule-based recogniser for the six skytally entity labels."""
 
     def __init__(
@@ -751,7 +752,7 @@ class EntityRuler:
         )
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return score_entities(examples, **kwargs)
+        return self.scorer(examples, **kwargs) if self.scorer else {}
 
 
 def spans_to_candidates(spans: Iterable[Span]) -> list[Candidate]:

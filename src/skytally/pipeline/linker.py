@@ -26,6 +26,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -331,7 +332,7 @@ class CountNode:
         return used + self.weight <= limit
 
 
-class Linker:
+class Linker(Pipe):
     #: set on the per-Doc copy only (see __call__)
     sents: SentenceIndex
 

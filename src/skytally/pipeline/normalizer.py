@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
 from ..gazetteer import Gazetteer
@@ -67,7 +68,7 @@ def _regional_title(span: Span) -> bool:
     )
 
 
-class Normalizer:
+class Normalizer(Pipe):
     def __init__(self, name: str, *, gazetteer_path: str | None, default_zone: str) -> None:
         self.name = name
         self.gazetteer = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy
 from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH, SENT_START, SPACY
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
 DEFAULT_PUNCT = (".", "!", "?", "…")
@@ -20,7 +21,7 @@ CLOSING_MARKS = frozenset({'"', "”", "’", ")", "»", "]"})
 SOFT_BREAKS = frozenset({",", ";", ":", "–", "—"})
 
 
-class SentenceSegmenter:
+class SentenceSegmenter(Pipe):
     def __init__(
         self,
         name: str,
