@@ -14,6 +14,7 @@ from typing import Any
 from spacy.language import Language
 
 from ..errors import DataError, Errors
+from ..event_building import EventBuilder, Links, Offsets, link_table
 from ..schema import GoldEvent
 from .format import ArticleRecord, SpanRecord
 
@@ -33,7 +34,7 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return [(sent.start_char, sent.end_char) for sent in doc.sents]
 
 
-def _links(record: ArticleRecord) -> dict[str, dict[str, list[str]]]:
+def _link_rows(record: ArticleRecord) -> list[list[Any]]:
     spans = record.span_by_id()
 
     def claim(count_id: str) -> str:
@@ -41,16 +42,17 @@ def _links(record: ArticleRecord) -> dict[str, dict[str, list[str]]]:
         target = spans[count_id].attrs.get("restates") if count_id in spans else None
         return str(target) if target else count_id
 
-    links: dict[str, dict[str, list[str]]] = {}
+    rows: list[list[Any]] = []
     for relation in record.relations:
-        child = claim(relation.child) if relation.label == "part_of" else relation.child
-        links.setdefault(relation.head, {}).setdefault(relation.label, []).append(child)
-    return links
+        head = spans[relation.head]
+        child = spans[claim(relation.child) if relation.label == "part_of" else relation.child]
+        rows.append([head.start, head.end, child.start, child.end, relation.label, 1.0])
+    return rows
 
 
 def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
-    spans = record.span_by_id()
-    links = _links(record)
+    by_offsets = {(s.start, s.end): s for s in record.spans}
+    links = link_table(_link_rows(record))
     sentences = sentence_bounds(record.text)
     # a restatement of a claim already counted (a headline, a closing line) is evidence
     # for that claim's event, not an event of its own
@@ -59,44 +61,31 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
         key=lambda s: s.start,
     )
 
-    def inherited(count_id: str, label: str, trail: tuple[str, ...] = ()) -> SpanRecord | None:
-        if count_id in trail:
-            raise DataError(
-                Errors.E011.format(
-                    where=record.id, reason=f"part_of cycle through {' -> '.join(trail)}"
-                )
-            )
-        own = links.get(count_id, {}).get(label)
-        if own:
-            return spans[own[0]]
-        parent = links.get(count_id, {}).get("part_of")
-        if parent:
-            return inherited(parent[0], label, (*trail, count_id))
-        return None
+    def value_of(offsets: Offsets) -> dict[str, Any]:
+        span = by_offsets.get(offsets)
+        return span.attrs if span is not None else {}
 
-    def _outcome(count_id: str, trail: tuple[str, ...] = ()) -> str | None:
-        # an outcome span wins; a bare value stands in where the text has no word for it
-        own = links.get(count_id, {}).get("outcome")
-        if own:
-            return str(spans[own[0]].attrs["value"])
-        if "outcome" in spans[count_id].attrs:
-            return str(spans[count_id].attrs["outcome"])
-        parent = links.get(count_id, {}).get("part_of")
-        if parent and parent[0] not in trail:
-            return _outcome(parent[0], (*trail, count_id))
-        return None
+    def implied_outcome(count: Offsets) -> str | None:
+        # a bare value stands in where the text has no word for the outcome
+        return value_of(count).get("outcome")
 
-    first_event_of: dict[str, int] = {}
-    drafts: list[tuple[SpanRecord, SpanRecord | None]] = []
+    builder = EventBuilder(record.text, links, value_of, implied_outcome)
+    _check_totals(record, links)
+    first_event_of: dict[Offsets, int] = {}
+    drafts: list[tuple[SpanRecord, Offsets | None]] = []
     for count in counts:
-        places = [spans[p] for p in links.get(count.id, {}).get("place", [])] or [None]
-        first_event_of[count.id] = len(drafts)
-        drafts.extend((count, place) for place in places)
+        key = (count.start, count.end)
+        first_event_of[key] = len(drafts)
+        drafts.extend((count, place) for place, _ in builder.places(key))
 
     events: list[GoldEvent] = []
     for count, place in drafts:
-        outcome = _outcome(count.id)
-        if outcome is None:
+        key = (count.start, count.end)
+        sentence = next(
+            ((s, e) for s, e in sentences if s <= count.start < e), (count.start, count.end)
+        )
+        payload = builder.event(key, place, sentence)
+        if payload["outcome"] is None:
             raise DataError(
                 Errors.E011.format(
                     where=record.id,
@@ -104,28 +93,9 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
                     "neither its own nor from a total",
                 )
             )
-        parent = links.get(count.id, {}).get("part_of")
-        heading = links.get(count.id, {}).get("heading_to")
-        sentence = next(
-            ((s, e) for s, e in sentences if s <= count.start < e), (count.start, count.end)
-        )
-        payload: dict[str, Any] = {
-            "count": {
-                "text": count.text,
-                "start": count.start,
-                "end": count.end,
-                "value": count.attrs["value"],
-                "qualifier": count.attrs.get("qualifier", "exact"),
-                "upper": count.attrs.get("upper"),
-            },
-            "outcome": outcome,
-            "weapon": _evidence(inherited(count.id, "weapon"), "category"),
-            "place": _place(place),
-            "heading_to": _place(spans[heading[0]]) if heading else None,
-            "period": _period(inherited(count.id, "time")),
-            "claimant": _evidence(inherited(count.id, "claimant"), "name"),
-            "part_of": first_event_of[parent[0]] if parent else None,
-            "sentence": {"start": sentence[0], "end": sentence[1]},
+        parent = builder.own(key, "part_of")
+        payload |= {
+            "part_of": first_event_of[parent] if parent is not None else None,
             "confidence": 1.0,
             "optional": bool(count.attrs.get("optional", False)),
         }
@@ -133,26 +103,17 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
     return events
 
 
-def _evidence(span: SpanRecord | None, *keys: str) -> dict[str, Any] | None:
-    if span is None:
-        return None
-    payload: dict[str, Any] = {"text": span.text, "start": span.start, "end": span.end}
-    for key in keys:
-        payload[key] = span.attrs.get(key)
-    return payload
-
-
-def _period(span: SpanRecord | None) -> dict[str, Any] | None:
-    if span is None:
-        return None
-    return {
-        "text": span.text,
-        "text_start": span.start,
-        "text_end": span.end,
-        "start": span.attrs.get("start"),
-        "end": span.attrs.get("end"),
-    }
-
-
-def _place(span: SpanRecord | None) -> dict[str, Any] | None:
-    return _evidence(span, "code", "name", "kind")
+def _check_totals(record: ArticleRecord, links: Links) -> None:
+    """A chain of totals must end: "a part_of b part_of a" is an annotation error."""
+    by_offsets = {(s.start, s.end): s for s in record.spans}
+    for count in links:
+        trail: list[Offsets] = [count]
+        parent = (links[count].get("part_of") or [(None, 0.0)])[0][0]
+        while parent is not None:
+            if parent in trail:
+                names = " -> ".join(by_offsets[o].id for o in [*trail, parent] if o in by_offsets)
+                raise DataError(
+                    Errors.E011.format(where=record.id, reason=f"part_of cycle through {names}")
+                )
+            trail.append(parent)
+            parent = (links.get(parent, {}).get("part_of") or [(None, 0.0)])[0][0]

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
+from ..event_building import EventBuilder, link_table
 from ..totals import repair_overfull
 from . import attributes
 from .sentences import SentenceIndex
@@ -53,11 +54,6 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
     values: dict[str, Any] = doc._.skytally_values or {}
     info: dict[str, Any] = doc._.count_info or {}
     text = doc.text
-    links: dict[Offsets, dict[str, list[tuple[Offsets, float]]]] = {}
-    for head_start, head_end, child_start, child_end, label, score in doc._.links or []:
-        links.setdefault((head_start, head_end), {}).setdefault(label, []).append(
-            ((child_start, child_end), score)
-        )
     # "four of the seven missiles": "the seven" repeats a count already reported
     counts = sorted(
         (
@@ -70,43 +66,14 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
         key=lambda e: e.start_char,
     )
     sentences = SentenceIndex(doc)
-    sentence_of = {}
-    for ent in counts:
-        first, last = sentences.start(ent), sentences.end(ent)
-        sentence_of[ent.start_char] = (doc[first].idx, doc[last - 1].idx + len(doc[last - 1]))
 
     def value_of(offsets: Offsets) -> dict[str, Any]:
         return values.get(attributes.span_key(*offsets)) or {}
 
-    def evidence(offsets: Offsets) -> dict[str, Any]:
-        return {"text": text[offsets[0] : offsets[1]], "start": offsets[0], "end": offsets[1]}
+    def implied_outcome(count: Offsets) -> str | None:
+        return (info.get(attributes.span_key(*count)) or {}).get("outcome")
 
-    def own(count: Offsets, label: str) -> Offsets | None:
-        found = links.get(count, {}).get(label)
-        return found[0][0] if found else None
-
-    def inherited(
-        count: Offsets, label: str, seen: frozenset[Offsets] = frozenset()
-    ) -> Offsets | None:
-        found = own(count, label)
-        if found is not None:
-            return found
-        parent = own(count, "part_of")
-        if parent is None or parent in seen:
-            return None
-        return inherited(parent, label, seen | {count})
-
-    def outcome_of(count: Offsets, seen: frozenset[Offsets] = frozenset()) -> str | None:
-        span = own(count, "outcome")
-        if span is not None and value_of(span).get("value"):
-            return str(value_of(span)["value"])
-        implied = (info.get(attributes.span_key(*count)) or {}).get("outcome")
-        if implied:
-            return str(implied)
-        parent = own(count, "part_of")
-        if parent is None or parent in seen:
-            return None
-        return outcome_of(parent, seen | {count})
+    builder = EventBuilder(text, link_table(doc._.links or []), value_of, implied_outcome)
 
     def on_title_line(offset: int) -> bool:
         """A line without a full stop, with more text after it: a headline, a live-blog
@@ -118,66 +85,30 @@ def assemble(doc: Doc, *, merge_restatements: bool = True) -> list[dict[str, Any
     drafts: list[dict[str, Any]] = []
     for ent in counts:
         key: Offsets = (ent.start_char, ent.end_char)
-        count_value = value_of(key)
+        first, last = sentences.start(ent), sentences.end(ent)
+        sentence = (doc[first].idx, doc[last - 1].idx + len(doc[last - 1]))
         count_info = info.get(attributes.span_key(*key)) or {}
-        outcome = outcome_of(key)
         confidence = float(count_info.get("confidence", 0.9))
-        if outcome is None:
-            # no word says what happened to them: settled below, from a twin
-            # mention that does say ("up to 50 drones in the air" in a
-            # headline, "... had been launched" in the body), or dropped
-            confidence *= 0.6
-        places = links.get(key, {}).get("place") or [(None, 1.0)]
-        weapon = inherited(key, "weapon")
-        period = inherited(key, "time")
-        claimant = inherited(key, "claimant")
-        heading = own(key, "heading_to")
-        for place, score in places:
-            drafts.append(
-                {
-                    "count": {
-                        **evidence(key),
-                        "value": count_value["value"],
-                        "qualifier": count_value["qualifier"],
-                        "upper": count_value.get("upper"),
-                    },
-                    "weapon": {
-                        **evidence(weapon),
-                        "category": value_of(weapon).get("category", "unknown"),
-                    }
-                    if weapon
-                    else None,
-                    "outcome": outcome,
-                    "place": _place(place, evidence, value_of),
-                    "heading_to": _place(heading, evidence, value_of),
-                    "period": {
-                        "text": text[period[0] : period[1]],
-                        "text_start": period[0],
-                        "text_end": period[1],
-                        "start": value_of(period).get("start"),
-                        "end": value_of(period).get("end"),
-                    }
-                    if period
-                    else None,
-                    "claimant": {**evidence(claimant), "name": value_of(claimant).get("name", "")}
-                    if claimant
-                    else None,
-                    "_parent": own(key, "part_of"),
-                    "_key": key,
-                    "_headline": on_title_line(key[0]),
-                    "_voice": (
-                        value_of(claimant).get("country"),
-                        bool(value_of(claimant).get("regional")),
-                    )
-                    if claimant
-                    else None,
-                    "sentence": {
-                        "start": sentence_of[ent.start_char][0],
-                        "end": sentence_of[ent.start_char][1],
-                    },
-                    "confidence": round(min(1.0, confidence * score), 3),
-                }
-            )
+        claimant = builder.inherited(key, "claimant")
+        voice = (
+            (value_of(claimant).get("country"), bool(value_of(claimant).get("regional")))
+            if claimant
+            else None
+        )
+        for place, score in builder.places(key):
+            draft = builder.event(key, place, sentence)
+            # no word says what happened to them: settled below, from a twin mention
+            # that does say ("up to 50 drones in the air" in a headline, "... had
+            # been launched" in the body), or dropped
+            draft_confidence = confidence * (0.6 if draft["outcome"] is None else 1.0)
+            draft |= {
+                "_parent": builder.own(key, "part_of"),
+                "_key": key,
+                "_headline": on_title_line(key[0]),
+                "_voice": voice,
+                "confidence": round(min(1.0, draft_confidence * score), 3),
+            }
+            drafts.append(draft)
     drafts = _settle_missing_outcomes(drafts)
     first_draft: dict[Offsets, int] = {}
     for index, draft in enumerate(drafts):
@@ -198,22 +129,6 @@ def _ignored(count_info: dict[str, Any]) -> bool:
     """A count that repeats one already reported ("four of the seven missiles") or
     stands on a caption or a link to another story."""
     return bool(count_info.get("restates") or count_info.get("furniture"))
-
-
-def _place(
-    offsets: Offsets | None,
-    evidence: Callable[[Offsets], dict[str, Any]],
-    value_of: Callable[[Offsets], dict[str, Any]],
-) -> dict[str, Any] | None:
-    if offsets is None:
-        return None
-    value = value_of(offsets)
-    return {
-        **evidence(offsets),
-        "code": value.get("code"),
-        "name": value.get("name") or evidence(offsets)["text"],
-        "kind": value.get("kind") or "region",
-    }
 
 
 def _settle_missing_outcomes(drafts: list[dict[str, Any]]) -> list[dict[str, Any]]:
