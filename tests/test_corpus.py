@@ -204,3 +204,15 @@ def test_overlap_finds_a_copied_run_through_markup_and_punctuation() -> None:
     assert shared_runs(rewritten, source) == []
     seven = "systems on duty intercepted and destroyed 38 of them"
     assert shared_runs(seven, source) == []
+
+
+def test_a_cycle_of_totals_is_an_annotation_error() -> None:
+    source = (
+        "id: cycle-1\npublished: 2025-03-10T08:30:00+03:00\nsplit: train\n---\n"
+        "Air defences [destroyed]{OUTCOME#o1 value=destroyed} "
+        "[12]{COUNT#c1 value=12 out=o1 of=c2} drones, "
+        "[12]{COUNT#c2 value=12 of=c1} of them over Kursk.\n"
+    )
+    (article,) = split_articles(source, "cycle.txt")
+    with pytest.raises(DataError, match="part_of cycle through c1 -> c2 -> c1"):
+        build_record(article)

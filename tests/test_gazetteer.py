@@ -362,3 +362,33 @@ def test_from_path_reports_every_problem(tmp_path: Path) -> None:
     with pytest.raises(DataError, match=r"and 1 more") as info:
         Gazetteer.from_path(path)
     assert len(info.value.problems) == 2
+
+
+# ---------------------------------------------------------------------------- saved with a pipeline
+
+
+def test_a_custom_gazetteer_is_saved_with_the_pipeline(tmp_path: Path) -> None:
+    """One setting names the file for both components that read places; the saved
+    pipeline keeps a copy, so it still knows the place once the file is gone."""
+    import spacy
+
+    import skytally
+    from skytally.errors import InputError
+
+    places = [*_raw_entries(), {"code": "XX-TST", "name": "Testland", "kind": "region",
+                                "aliases": ["Testland region", "Testland"]}]  # fmt: skip
+    custom = tmp_path / "places.json"
+    custom.write_text(json.dumps(places), encoding="utf-8")
+    settings = {"gazetteer_path": str(custom)}
+    nlp = skytally.build_pipeline({"skytally_entities": settings, "skytally_normalizer": settings})
+    text = "Air defences destroyed 7 drones over the Testland region overnight."
+    found = [(e.count.value, e.place.code) for e in skytally.extract(text, nlp=nlp)]
+    assert found == [(7, "XX-TST")]
+    nlp.to_disk(tmp_path / "model")
+    custom.unlink()
+    reloaded = spacy.load(tmp_path / "model")
+    assert [(e.count.value, e.place.code) for e in skytally.extract(text, nlp=reloaded)] == found
+    # the same config without the saved copy names the missing file
+    broken = skytally.build_pipeline({"skytally_normalizer": settings})
+    with pytest.raises(InputError, match=r"\[E054\] skytally_normalizer: its gazetteer_path"):
+        broken(text)

@@ -65,6 +65,10 @@ class Errors(metaclass=_WithCodes):
         "(after torch==2.13.0)"
     )
     E053 = "{package} has no model folder at {path}"
+    E054 = (
+        "{component}: its gazetteer_path {path} does not exist and the pipeline holds no "
+        "saved copy of it"
+    )
     E060 = (
         "{where}: not an event row of skytally extract ({reason}); claims reads the JSONL "
         "written by `skytally extract --output events.jsonl` of this skytally version, or articles"

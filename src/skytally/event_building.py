@@ -89,9 +89,7 @@ class EventBuilder:
             "kind": value.get("kind") or "region",
         }
 
-    def event(
-        self, count: Offsets, place: Offsets | None, sentence: Offsets
-    ) -> dict[str, Any]:
+    def event(self, count: Offsets, place: Offsets | None, sentence: Offsets) -> dict[str, Any]:
         """The event of `count` at `place` (one of its places, or None): every field but
         `part_of` and `confidence`, which depend on the other events."""
         value = self.value_of(count)

@@ -17,7 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from skytally.errors import DataError, Errors
+from skytally.errors import DataError, Errors, InputError
 
 KINDS: frozenset[str] = frozenset({"region", "city", "district", "sea", "country"})
 # Kinds that stand for a whole code; a city only does when nothing else has its code.
@@ -335,3 +335,46 @@ def _data_error(problems: list[str]) -> DataError:
 def _bundled() -> Gazetteer:
     resource = files("skytally") / "data" / "places.json"
     return Gazetteer._from_bytes(resource.read_bytes(), _BUNDLED)
+
+
+class ConfiguredGazetteer:
+    """The gazetteer a component is configured with (`gazetteer_path`), kept with the
+    pipeline: `to_disk` copies a custom places file into the component's folder and
+    `from_disk` reads that copy, so a saved pipeline works where the original file
+    is gone. A path that is missing when the component is built is an error only
+    if no saved copy replaces it before the first Doc."""
+
+    FILE_NAME = "places.json"
+
+    def __init__(self, component: str, path: str | None) -> None:
+        self.component = component
+        self.raw: bytes | None = None
+        self.missing: str | None = None
+        self.gazetteer = Gazetteer.default()
+        if path is None:
+            return
+        location = Path(path)
+        if not location.is_file():
+            self.missing = str(location)
+            return
+        self.raw = location.read_bytes()
+        self.gazetteer = Gazetteer._from_bytes(self.raw, str(location))
+
+    def check(self) -> None:
+        if self.missing is not None:
+            raise InputError(Errors.E054.format(component=self.component, path=self.missing))
+
+    def to_disk(self, folder: Path) -> None:
+        if self.raw is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / self.FILE_NAME).write_bytes(self.raw)
+
+    def from_disk(self, folder: Path) -> bool:
+        """Read the saved copy, if the component was saved with one; True when read."""
+        saved = folder / self.FILE_NAME
+        if not saved.is_file():
+            return False
+        self.raw = saved.read_bytes()
+        self.gazetteer = Gazetteer._from_bytes(self.raw, str(saved))
+        self.missing = None
+        return True

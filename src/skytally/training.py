@@ -138,6 +138,8 @@ def train(
             config_file.write_text(_fine_tuning_config(source, Path(base)), encoding="utf-8")
         spacy_train(config_file, output, use_gpu=-1, overrides=settings)
     best = output / "model-best"
+    for folder in (best, output / "model-last"):
+        _record_data_paths(folder, train_paths, dev_path)
     meta_path = best / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["skytally"] = {
@@ -152,6 +154,19 @@ def train(
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return TrainingRun(output, best, n_train, n_dev, meta.get("performance", {}))
+
+
+def _record_data_paths(folder: Path, train_paths: Sequence[Path], dev_path: Path) -> None:
+    """The saved config names the user's files, not the scratch copy training read."""
+    from spacy.util import load_config
+
+    config_file = folder / "config.cfg"
+    if not config_file.is_file():
+        return
+    config = load_config(config_file, interpolate=False)
+    config["paths"]["train"] = ",".join(str(p) for p in train_paths)
+    config["paths"]["dev"] = str(dev_path)
+    config.to_disk(config_file)
 
 
 def _fine_tuning_config(source: Path, base: Path) -> str:

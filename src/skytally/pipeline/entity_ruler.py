@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
@@ -29,7 +30,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from ..errors import Errors, InputError
-from ..gazetteer import Gazetteer
+from ..gazetteer import ConfiguredGazetteer, Gazetteer
 from ..lexicon import CLAIMANT_PATTERN, OUTCOME_PATTERN
 from ..numbers import find_numbers
 from ..schema import WeaponCategory
@@ -388,10 +389,20 @@ class EntityRuler(Pipe):
         self.existing_ents = existing_ents
         self.existing_labels = None if existing_labels is None else set(existing_labels)
         self.max_bridge_tokens = max_bridge_tokens
-        self.gazetteer = (
-            Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
-        )
-        self.place_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.places = ConfiguredGazetteer(name, gazetteer_path)
+        self.vocab = nlp.vocab
+        self._make_doc = nlp.make_doc
+        self._match_places()
+        self.scorer = scorer
+        attributes.register()
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.places.gazetteer
+
+    def _match_places(self) -> None:
+        """The phrase matcher over the gazetteer's aliases (again after `from_disk`)."""
+        self.place_matcher = PhraseMatcher(self.vocab, attr="LOWER")
         aliases = [alias for alias, _ in self.gazetteer.aliases()]
         # "the Starodubsky municipal district": the adjective stem of a district
         # name is matched too, and the designator after it is taken in below
@@ -402,12 +413,19 @@ class EntityRuler(Pipe):
             and alias.lower().endswith(" district")
             and re.search(r"(?:sky|skiy|skyi|ski|skoy|tsky)$", alias.rsplit(" ", 1)[0].lower())
         }
-        patterns = [nlp.make_doc(alias) for alias in sorted({*aliases, *stems})]
+        patterns = [self._make_doc(alias) for alias in sorted({*aliases, *stems})]
         self.place_matcher.add("PLACE", patterns)
-        self.scorer = scorer
-        attributes.register()
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.places.to_disk(Path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> EntityRuler:
+        if self.places.from_disk(Path(path)):
+            self._match_places()
+        return self
 
     def __call__(self, doc: Doc) -> Doc:
+        self.places.check()
         text = doc.text
         found: list[Candidate] = []
         found += [Candidate(s, e, "TIME") for s, e in find_time_expressions(text)]

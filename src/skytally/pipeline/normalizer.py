@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +22,7 @@ from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 
-from ..gazetteer import Gazetteer
+from ..gazetteer import ConfiguredGazetteer, Gazetteer
 from ..lexicon import claimant_info, outcome_of_phrase
 from ..numbers import parse_count, range_upper
 from ..schema import Outcome
@@ -71,13 +73,23 @@ def _regional_title(span: Span) -> bool:
 class Normalizer(Pipe):
     def __init__(self, name: str, *, gazetteer_path: str | None, default_zone: str) -> None:
         self.name = name
-        self.gazetteer = (
-            Gazetteer.from_path(gazetteer_path) if gazetteer_path else Gazetteer.default()
-        )
+        self.places = ConfiguredGazetteer(name, gazetteer_path)
         self.default_zone = ZoneInfo(default_zone)
         attributes.register()
 
+    @property
+    def gazetteer(self) -> Gazetteer:
+        return self.places.gazetteer
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        self.places.to_disk(Path(path))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Normalizer:
+        self.places.from_disk(Path(path))
+        return self
+
     def __call__(self, doc: Doc) -> Doc:
+        self.places.check()
         values: dict[str, Any] = {}
         countries: Counter[str] = Counter()
         claimant_countries: Counter[str] = Counter()
