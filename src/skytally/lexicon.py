@@ -1,7 +1,8 @@
 """Word lists the rule-based stages share: outcome triggers and claimants.
 
 Kept apart from the components so a user can read, in one place, every
-phrase skytally treats as "shot down" or as a source.
+phrase skytally treats as "shot down" or as a source: the phrases and names
+themselves are in `data/lexicon.json`, read once at import.
 """
 
 from __future__ import annotations
@@ -10,103 +11,13 @@ import re
 from dataclasses import dataclass
 
 from .schema import Outcome
+from .wordlists import word_lists
+
+_LEXICON = word_lists("lexicon")
 
 # Longest alternatives first: the regex engine takes the first that matches.
 _OUTCOME_PHRASES: dict[Outcome, tuple[str, ...]] = {
-    Outcome.SUPPRESSED: (
-        r"locationally\s+lost",
-        r"(?:were|was)\s+lost\s+(?:from|off)\s+(?:the\s+)?radars?",
-        r"lost\s+(?:from|off)\s+(?:the\s+)?radars?",
-        r"lost\s+(?:their|its)\s+locations?",
-        r"lost\s+in\s+location",
-        r"(?:went\s+)?missing\s+from\s+(?:the\s+)?radars?",
-        r"disappeared\s+from\s+(?:the\s+)?radars?",
-        r"lost\s+(?:the\s+)?track\s+of",
-        # "lost" alone, but not "lost a whole entrance", "lost power": a transitive verb
-        r"lost(?!\s+(?:a|an|the|its|their|his|her|power|contact|control|lives?|\d)\b)",
-        r"suppres+ed(?:\s+by\s+(?:electronic\s+warfare|EW)(?:\s+(?:means|systems))?)?",
-        r"jammed",
-        r"(?:neutrali[sz]ed|downed|brought\s+down)\s+by\s+(?:electronic\s+warfare|EW)",
-        r"(?:electronic\s+warfare|EW)\s+(?:means|systems)?",
-        r"redirected",
-        r"diverted(?:\s+by\s+(?:electronic\s+warfare|EW))?",
-        r"did\s+not\s+reach\s+(?:their|its)\s+targets?",
-        r"failed\s+to\s+reach\s+(?:their|its)\s+targets?",
-    ),
-    Outcome.LAUNCHED: (
-        # only the verb is the trigger: a place may sit between it and "with"
-        r"attacked(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
-        # "a nocturnal attack with 139 drones"
-        r"attacks?(?=\s+with\b)",
-        r"struck(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
-        r"attacking(?=\s+(?:[\w'’-]+\s+){0,3}?with\b)",
-        r"launched",
-        r"launching",
-        r"launch(?:es)?",
-        r"fires",
-        r"firing",
-        r"fired",
-        r"tried\s+to\s+attack",
-        r"attacked",  # "five UAVs attacked the Lipetsk region"
-        r"used",
-        r"sent",
-        r"dropp(?:ed|ing)",
-    ),
-    Outcome.HIT: (
-        r"hits?\s+(?:were|was)\s+recorded",
-        r"hits",
-        r"reached\s+(?:their|its)\s+targets?",
-        r"reached(?=\s+(?:the|an?)\s)",  # "had reached the oil refinery"
-        r"struck\s+(?:their|its)\s+targets?",
-        r"hit\s+(?:their|its)\s+targets?",
-        r"hit",
-        r"hitting",
-        r"struck",
-        r"impacts?",
-    ),
-    Outcome.DESTROYED: (
-        # the Ukrainian Air Force's combined figure counts as shot down
-        r"(?:shot|brought)\s+down\s*(?:or|/|and)\s*(?:suppressed|jammed|neutrali[sz]ed)",
-        r"destroyed\s*(?:or|/)\s*suppressed",
-        r"intercepted\s+and\s+(?:knocked\s+out|neutrali[sz]ed|eliminated)",
-        r"intercepted\s+and\s+destroyed",
-        r"intercepted\s+and\s+shot\s+down",
-        r"shot\s+down",
-        r"shooting\s+down",
-        r"shoots?\s+down",
-        r"shoote?d\s+down",  # "was shooted down": machine-translated copy
-        r"(?:taken|took|takes|taking)\s+down",
-        r"sunk",
-        r"sank",
-        r"brought\s+down",
-        r"bring(?:s|ing)?\s+down",
-        r"taken\s+out",
-        r"took\s+out",
-        r"destroyed",
-        r"destroying",
-        r"destroys?",
-        r"destruction",
-        r"intercepted",
-        r"intercepting",
-        r"intercepts?",
-        r"interceptions?",
-        r"downed",
-        r"downing",
-        r"neutrali[sz]ed",
-        r"neutrali[sz]ing",
-        r"eliminated",
-        r"repelled",
-        r"fought\s+off",
-        r"repelling",
-        r"repulsed",
-        r"knocked\s+out",
-        r"knocked\s+down",
-        r"struck\s+down",
-        r"liquidated",
-        r"annihilated",
-        r"felled",
-        r"downs",
-    ),
+    Outcome(outcome): tuple(phrases) for outcome, phrases in _LEXICON["outcome_phrases"].items()
 }
 
 OUTCOME_PATTERN = re.compile(
@@ -130,15 +41,7 @@ def outcome_of_match(match: re.Match[str]) -> Outcome:
 # their reading when the phrase stands alone.
 # Words too common to search for in running text, but clear as an annotated
 # outcome span ("brought them [down]", "[released] twelve glide bombs").
-_ISOLATED = {
-    "attacked": Outcome.LAUNCHED,
-    "attacking": Outcome.LAUNCHED,
-    "released": Outcome.LAUNCHED,
-    "drops": Outcome.LAUNCHED,
-    "drop": Outcome.LAUNCHED,
-    "targeted": Outcome.LAUNCHED,
-    "down": Outcome.DESTROYED,
-}
+_ISOLATED = {word: Outcome(outcome) for word, outcome in _LEXICON["isolated_outcomes"].items()}
 
 
 def outcome_of_phrase(phrase: str) -> Outcome | None:
@@ -160,41 +63,10 @@ class ClaimantInfo:
 _NAME = r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
 _PERSON = rf"{_NAME}(?:\s+{_NAME}){{1,2}}"
 # Officials whose surname alone is cited as a source in reports.
-KNOWN_OFFICIALS = (
-    "Sobyanin",
-    "Gladkov",
-    "Bogomaz",
-    "Khinshtein",
-    "Anokhin",
-    "Drozdenko",
-    "Vorobyov",
-    "Gusev",
-    "Kondratyev",
-    "Klitschko",
-    "Tkachenko",
-    "Syniehubov",
-    "Kiper",
-    "Terekhov",
-    "Lysak",
-    "Fedorov",
-    "Ihnat",
-    "Slyusar",
-    "Popko",
-    "Vilkul",
-    "Starovoit",
-    "Shapsha",
-    "Artamonov",
-    "Nikitin",
-    "Beglov",
-    "Razvozhayev",
-    "Aksyonov",
-    "Kobzev",
-    "Mash",
-)
+KNOWN_OFFICIALS = tuple(_LEXICON["known_officials"])
 _TITLE = (
-    r"(?:(?:Acting|acting|Regional|regional|Moscow|Kyiv|Kiev|Odesa|Kharkiv|City|city)\s+)?"
-    r"(?:Governor|governor|Mayor|mayor|Head|head|Chief|chief|spokesman|spokesperson|"
-    r"Spokesman|Spokesperson)"
+    r"(?:(?:" + "|".join(_LEXICON["title_modifiers"]) + r")\s+)?"
+    r"(?:" + "|".join(_LEXICON["titles"]) + r")"
 )
 
 CLAIMANT_PATTERN = re.compile(
@@ -204,7 +76,7 @@ CLAIMANT_PATTERN = re.compile(
     r"|(?P<airforce>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s|[A-Z][a-z]+(?:'s|’s))\s+)?"
     r"(?:Air\s+Force(?:\s+Command)?(?:\s+of\s+(?:the\s+Armed\s+Forces\s+of\s+)?Ukraine)?|[Aa]ir\s+[Ff]orce(?=\s+(?:said|says|reported|stated|claimed)|\s*:)))"
     r"|(?P<staff>(?:[Tt]he\s+)?(?:(?:Ukrainian|Ukraine's|Ukraine’s)\s+)?General\s+Staff(?:\s+of\s+(?:the\s+)?(?:Armed\s+Forces\s+of\s+)?Ukraine)?)"
-    r"|(?P<administration>(?:[Tt]he\s+)?(?:Kyiv|Kiev|Odesa|Kharkiv|Dnipro|Zaporizhzhia|Sumy|Mykolaiv|Chernihiv|Poltava)"
+    r"|(?P<administration>(?:[Tt]he\s+)?(?:" + "|".join(_LEXICON["administration_cities"]) + r")"
     r"\s+(?:City|Regional|Oblast)\s+(?:State\s+|Military\s+)*Administration)"
     # a titled person: the span is the name, the title only tells us it is a source
     r"|(?:(?P<title>" + _TITLE + r")\s+)(?P<titled>" + _PERSON + r")"
@@ -213,45 +85,8 @@ CLAIMANT_PATTERN = re.compile(
     r"|(?P<role>\b[Tt]he\s+(?:regional\s+)?(?:governor|mayor)\b)",
 )
 
-_RUSSIAN_HINTS = (
-    "russia",
-    "russian",
-    "sobyanin",
-    "gladkov",
-    "bogomaz",
-    "khinshtein",
-    "anokhin",
-    "drozdenko",
-    "vorobyov",
-    "gusev",
-    "kondratyev",
-    "beglov",
-    "razvozhayev",
-    "aksyonov",
-    "starovoit",
-    "shapsha",
-    "artamonov",
-    "nikitin",
-    "governor",
-)
-_UKRAINIAN_HINTS = (
-    "ukrain",
-    "kyiv",
-    "kiev",
-    "odesa",
-    "kharkiv",
-    "klitschko",
-    "ihnat",
-    "tkachenko",
-    "syniehubov",
-    "kiper",
-    "terekhov",
-    "lysak",
-    "fedorov",
-    "slyusar",
-    "popko",
-    "vilkul",
-)
+_RUSSIAN_HINTS = tuple(_LEXICON["russian_hints"])
+_UKRAINIAN_HINTS = tuple(_LEXICON["ukrainian_hints"])
 
 
 def claimant_info(text: str, kind: str | None = None) -> ClaimantInfo:

@@ -60,6 +60,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from skytally.schema import Qualifier
+from skytally.wordlists import word_lists
 
 __all__ = ["NumberMatch", "find_numbers", "parse_count"]
 
@@ -245,17 +246,10 @@ _MONTHS = frozenset({
     "Sept", "Sep", "Oct", "Nov", "Dec",
 })  # fmt: skip
 _RANGE_WORDS = frozenset({"to", "and", "or", "-", "–", "—", "through", "till", "until"})
-_ID_WORDS = frozenset({
-    "number", "article", "section", "chapter", "part", "page", "paragraph", "resolution",
-    "flight", "route", "highway", "channel", "unit", "building", "block", "apartment", "room",
-    "gate", "platform", "line", "id", "code", "tel", "phone", "fax", "p.", "no.", "nos.",
-    "nr.", "art.",
-})  # fmt: skip
+_LISTS = word_lists("number_words")  # data/number_words.json
+_ID_WORDS = frozenset(_LISTS["id_words"])
 # Model names written with a space ("Boeing 737", "Su 34"): the number is part of the name.
-_DESIGNATORS = frozenset({
-    "Boeing", "Airbus", "Mirage", "Su", "MiG", "Tu", "Kh", "Mi", "Ka", "Il", "An", "Shahed",
-    "Geran", "Lancet", "Orlan", "Iskander", "Tochka", "KAB", "FAB", "GBU", "S", "F", "A", "X",
-})  # fmt: skip
+_DESIGNATORS = frozenset(_LISTS["designators"])
 _BEFORE_WINDOW = 40
 
 

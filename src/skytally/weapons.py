@@ -57,8 +57,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from skytally.schema import WeaponCategory
+from skytally.wordlists import word_lists
 
 __all__ = ["WeaponMatch", "categorize", "find_weapons"]
+
+# the names and words below: data/weapons.json
+_WEAPONS = word_lists("weapons")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,61 +106,16 @@ def _alt(patterns: list[str]) -> str:
     return "(?:" + "|".join(sorted(patterns, key=len, reverse=True)) + ")"
 
 
-_KIND_WORDS = [
-    "fixed-wing", "aircraft type", "airplane type", "plane type", "helicopter type",
-    "attack", "strike", "kamikaze", "suicide", "one-way", "long-range", "medium-range",
-    "short-range", "intermediate-range", "long-distance", "decoy", "dummy", "imitation",
-    "imitator", "simulator", "reconnaissance", "recon", "surveillance", "spy", "scout", "fpv",
-    "first-person-view", "first-person view", "loitering", "barrage", "jet", "jet-powered",
-    "jet-propelled",
-    "reactive", "turbojet", "combat", "heavy", "light", "multi-purpose", "multirole",
-    "multi-role", "strategic", "tactical", "operational-tactical", "cruise", "ballistic",
-    "aeroballistic", "quasi-ballistic", "hypersonic", "supersonic", "subsonic", "winged",
-    "anti-aircraft", "anti-ship", "anti-radar", "anti-radiation", "anti-tank",
-    "air-to-surface", "air-to-ground", "air-to-air", "surface-to-air", "surface-to-surface",
-    "ground-to-air", "guided", "unguided", "precision-guided", "high-precision", "precision",
-    "corrected", "correctable", "adjustable", "adjusted", "glide", "gliding", "aerial", "air",
-    "airborne", "flying", "air-launched", "sea-launched", "ground-launched", "ship-launched",
-    "submarine-launched", "land-based", "sea-based", "naval", "sea", "maritime", "marine",
-    "water", "underwater", "surface", "unmanned", "uncrewed", "pilotless", "remote-controlled",
-    "remotely-controlled", "remotely piloted", "robotic", "autonomous", "explosive",
-    "high-explosive", "explosive-laden", "free-fall", "high-speed", "low-flying", "smart",
-    "small-diameter", "early-warning", "fighter", "fighter-bomber", "bomber", "military",
-    "transport", "cargo", "unidentified", "multiple-launch rocket system",
-    "multiple rocket launch system", "multiple rocket launcher", "drone", "boat", "multicopter",
-    "quadcopter", "interceptor", "air-defence", "air-defense",
-]  # fmt: skip
+_KIND_WORDS = list(_WEAPONS["kind_words"])
 
 # Named weapons, case-sensitive. Each may head a phrase or modify a noun.
-_NAMED_DRONE = [
-    r"Shahed(?:[-‑ ]?\d{3}[A-Z]?)?", r"Geran(?:[-‑ ]?\d)?", r"Gerbera", r"Lancet(?:[-‑]\d)?",
-    r"Orlan(?:[-‑]\d{1,2})?", r"Bayraktar(?:\s{1,3}TB2)?", r"Mohajer(?:[-‑]\d)?", r"L[iy]uty[iy]",
-    r"Italmas", r"Molniya", r"UJ[-‑]\d{2}", r"Gyurza", r"Baba\s{1,3}Yaga",
-]  # fmt: skip
-_NAMED_NAVAL = [r"Magura(?:[-‑ ]?V\d)?", r"Sea\s{1,3}Bab(?:y|ies)"]
-_NAMED_MISSILE = [
-    r"(?:Kh[-‑ ]?|X[-‑])\d{2,3}[A-Z0-9]*", r"[KC]alibr", r"Tomahawk", r"Iskander(?:[-‑][MKE])?",
-    r"Kinzhal", r"Tochka(?:[-‑]U)?", r"ATACMS", r"Storm\s{1,3}Shadow", r"SCALP(?:[-‑]EG)?",
-    r"(?:Long\s{1,3})?Neptune(?:[-‑]M?D)?", r"Oreshnik", r"Zircon", r"Tsirkon", r"Oniks",
-    r"Onyx", r"P[-‑]800", r"Flamingo", r"Taurus", r"Harpoon", r"Brimstone", r"KN[-‑]2[34]",
-    r"3M\d{2}", r"9M\d{3}", r"Palianytsia", r"Peklo", r"R[-‑]360", r"Hrim(?:[-‑]2)?", r"Sapsan",
-]  # fmt: skip
-_NAMED_BOMB = [
-    r"KAB(?:[-‑]\d{3,4}[A-Z]*)?", r"UMPK", r"FAB[-‑]\d{3,4}[A-Z]*", r"JDAM(?:[-‑]ER)?",
-    r"GBU[-‑]\d{2,3}(?:/B)?", r"SDB", r"(?:AASM\s{1,3})?Hammer", r"AASM", r"UPAB[-‑]\d{4}",
-]  # fmt: skip
-_NAMED_AIRCRAFT = [
-    r"Su[-‑ ]?\d{2}[A-Z]*", r"MiG[-‑ ]?\d{2}[A-Z]*", r"Tu[-‑ ]?\d{2,3}[A-Z0-9]*",
-    r"F[-‑]16[A-Z]?", r"F[-‑]35[A-Z]?", r"Mi[-‑]\d{1,2}[A-Z0-9]*", r"Ka[-‑]\d{2}[A-Z]?",
-    r"A[-‑]50U?", r"Il[-‑]\d{2,3}[A-Z0-9]*", r"Be[-‑]\d{2,3}", r"Yak[-‑]\d{2,3}",
-    r"Mirage(?:\s{1,3}2000(?:[-‑]5F?)?)?", r"AWACS",
-]  # fmt: skip
+_NAMED_DRONE = list(_WEAPONS["named_drones"])
+_NAMED_NAVAL = list(_WEAPONS["named_naval_drones"])
+_NAMED_MISSILE = list(_WEAPONS["named_missiles"])
+_NAMED_BOMB = list(_WEAPONS["named_bombs"])
+_NAMED_AIRCRAFT = list(_WEAPONS["named_aircraft"])
 # Named only as modifiers of a missile/rocket noun: alone they are launchers or air defence.
-_NAMED_MOD_ONLY = [
-    r"S[-‑][34]00[A-Z0-9]*", r"HIMARS", r"GMLRS", r"MLRS", r"Grad", r"Uragan", r"Smerch",
-    r"Vampire", r"Tornado[-‑]S", r"Olkha", r"RM[-‑]70", r"BM[-‑]21", r"Vilkha", r"Patriot",
-    r"IRIS[-‑]T", r"NASAMS",
-]  # fmt: skip
+_NAMED_MOD_ONLY = list(_WEAPONS["named_modifiers_only"])
 
 _NAMED_HEADS = _alt(_NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT)
 _NAMED_ALL = _alt(
@@ -171,27 +130,14 @@ _TYPE_WORD = rf"(?:[A-Za-z]+(?:[-‑]\d{{1,3}})?[-‑]type|(?-i:{_NAMED_ALL})\s{
 _KIND = rf"(?:{_trie(_KIND_WORDS)}|{_TYPE_WORD})"
 _MOD = rf"(?:{_NAMED_MOD_UNIT}|{_KIND})"
 
-_GENERIC_HEADS = [
-    r"drones?", r"drons?", r"UAVs?", r"UASs?", r"quadcopters?", r"multicopters?", r"hexacopters?",
-    r"octocopters?", r"copters?", r"FPVs?", r"vehicles?", r"aircraft", r"munitions?",
-    r"missiles?", r"rockets?", r"projectiles?", r"bombs?", r"planes?", r"airplanes?",
-    r"aeroplanes?", r"warplanes?", r"jets?", r"helicopters?", r"choppers?", r"gunships?",
-    r"fighter[-‑]bombers?", r"fighters?", r"bombers?", r"boats?", r"vessels?", r"USVs?",
-    r"UUVs?", r"targets?", r"objects?", r"missile[-‑]drones?", r"decoys?",
-    r"(?:drone[-‑])?imitators?", r"systems?", r"shells?",
-    r"means\s{1,3}of\s{1,3}(?:air|aerial)\s{1,3}attack",
-    r"(?:air|aerial)[-‑ ]attack\s{1,3}(?:means|weapons|assets)",
-]  # fmt: skip
+_GENERIC_HEADS = list(_WEAPONS["generic_heads"])
 _HEAD = rf"(?:{_NAMED_HEAD_UNIT}|{_alt(_GENERIC_HEADS)})"
 
 _SEP = r"\s{1,3}"
 # Coordinated kinds sharing one head noun are one mention: "Shahed and Gerbera drones",
 # "cruise and ballistic missiles", "Shahed, Gerbera and other drones".
 # Everyday words among the kind words ("food, water and attack drones") do not coordinate.
-_EVERYDAY_KINDS = {
-    "air", "sea", "water", "surface", "military", "transport", "cargo", "light", "heavy",
-    "combat", "smart", "precision", "flying", "marine", "strategic", "tactical", "explosive",
-}  # fmt: skip
+_EVERYDAY_KINDS = set(_WEAPONS["everyday_kinds"])
 _COORD_MOD = (
     rf"(?:{_NAMED_MOD_UNIT}|{_trie([w for w in _KIND_WORDS if w not in _EVERYDAY_KINDS])}"
     rf"|{_TYPE_WORD})"
@@ -225,35 +171,10 @@ _TRAILING_NAME = re.compile(rf"{_SEP}({_NAMED_HEAD_UNIT})(?!\w|[-‑]\w)")
 # than one big alternation tried at every offset), then confirmed with an anchored match.
 _TOKEN = re.compile(r"\w+")
 _HEAD_AT = re.compile(_HEAD, re.IGNORECASE)
-_GENERIC_HEAD_FIRST = frozenset({
-    "drone", "drones", "dron", "drons",
-    "uav", "uavs", "uas", "uass", "quadcopter", "quadcopters", "multicopter",
-    "multicopters", "hexacopter", "hexacopters", "octocopter", "octocopters", "copter",
-    "copters", "fpv", "fpvs", "vehicle", "vehicles", "aircraft", "munition", "munitions",
-    "missile", "missiles", "rocket", "rockets", "projectile", "projectiles", "bomb", "bombs",
-    "plane", "planes", "airplane", "airplanes", "aeroplane", "aeroplanes", "warplane",
-    "warplanes", "jet", "jets", "helicopter", "helicopters", "chopper", "choppers", "gunship",
-    "gunships", "fighter", "fighters", "bomber", "bombers", "boat", "boats", "vessel",
-    "vessels", "usv", "usvs", "uuv", "uuvs", "target", "targets", "object", "objects", "means",
-    "air", "aerial", "decoy", "decoys", "imitator", "imitators", "system", "systems",
-    "shell", "shells",
-})  # fmt: skip
+_GENERIC_HEAD_FIRST = frozenset(_WEAPONS["generic_head_first"])
 _NAMED_HEAD_FIRST = frozenset(
     # first words of the patterns that do not start with a plain word
-    {
-        "Kh",
-        "X",
-        "Long",
-        "Neptune",
-        "AASM",
-        "Hammer",
-        "Liutyi",
-        "Lyutyi",
-        "Liutyy",
-        "Lyutyy",
-        "Kalibr",
-        "Calibr",
-    }
+    set(_WEAPONS["named_head_first_extra"])
     | {
         match.group()
         for pattern in _NAMED_DRONE + _NAMED_NAVAL + _NAMED_MISSILE + _NAMED_BOMB + _NAMED_AIRCRAFT
@@ -294,34 +215,7 @@ _WEAK_HEADS["object"] = _WEAK_HEADS["target"]
 _WEAK_HEADS["shell"] = _WEAK_HEADS["projectile"]
 
 # Nouns that turn a singular weapon word into a modifier: "drone attack", "missile strike".
-_NOT_WEAPON_NOUNS = [
-    "attacks?", "strikes?", "raids?", "assaults?", "barrages?", "bombardments?", "shelling",
-    "wars?", "warfare", "campaigns?", "offensives?", "onslaughts?", "terror", "debris",
-    "wreckage", "fragments?", "remains", "remnants?", "parts?", "components?", "engines?",
-    "warheads?", "industry", "industries", "production", "producers?", "manufacturers?",
-    "manufacturing", "makers?", "factory", "factories", "plants?", "facility", "facilities",
-    "workshops?", "sites?", "bases?", "depots?", "storage", "warehouses?", "stockpiles?",
-    "stocks?", "arsenals?", "programs?", "programmes?", "projects?", "development",
-    "developers?", "technology", "technologies", "danger", "threats?", "alerts?", "warnings?",
-    "alarms?", "sirens?", "hazards?", "regime", "activity", "traffic", "sightings?",
-    "incidents?", "crash", "crashes", "impacts?", "explosions?", "launch", "launches",
-    "launchers?", "launching", "carriers?", "cruisers?", "ships?", "frigates?", "corvettes?",
-    "submarines?", "destroyers?", "boats?", "defen[cs]es?", "shield", "systems?",
-    "complex", "complexes", "battery", "batteries", "divisions?", "brigades?", "regiments?",
-    "battalions?", "units?", "forces?", "troops", "corps", "command", "operators?", "pilots?",
-    "crews?", "teams?", "squads?", "schools?", "training", "instructors?", "experts?",
-    "specialists?", "analysts?", "footage", "videos?", "images?", "photos?", "sounds?", "noise",
-    "swarms?", "waves?", "salvos?", "fire", "power", "capability", "capabilities", "range",
-    "race", "market", "company", "companies", "firms?", "startups?", "suppliers?", "supply",
-    "supplies", "delivery", "deliveries", "shipments?", "exports?", "imports?", "zones?",
-    "incursions?", "intrusions?", "overflights?", "hunters?", "interceptors?", "detection",
-    "detectors?", "jammers?", "jamming", "bans?", "use", "usage", "tactics?", "operations?",
-    "missions?", "flights?", "paths?", "routes?", "trajector(?:y|ies)", "scare", "show",
-    "racing", "reconnaissance", "surveillance", "fuel", "stream", "hangars?", "shelters?",
-    "labs?", "laborator(?:y|ies)", "tests?", "testing", "trials?", "exercises?", "drills?",
-    "parades?", "silos?", "age", "era", "technicians?", "engineers?", "modules?",
-    "kits?", "artillery", "science",
-]  # fmt: skip
+_NOT_WEAPON_NOUNS = list(_WEAPONS["not_weapon_nouns"])
 _AFTER_NOT_WEAPON = re.compile(
     r"(?:(?:\s*,\s*|\s+(?:and|or|&)\s+|\s*/\s*)[\w-]+){0,3}\s+"
     rf"{_alt(_NOT_WEAPON_NOUNS)}\b",
@@ -344,48 +238,15 @@ _BEFORE_GROUND_BOMB = re.compile(
 _HARDWARE = re.compile(
     r"\b(?:systems?|complex(?:es)?|batter(?:y|ies)|launchers?|divisions?)\b", re.IGNORECASE
 )
-_INVARIANT_S = {"atacms", "uas", "oniks", "taurus", "italmas", "means", "gmlrs", "sdb", "nasams"}
+_INVARIANT_S = set(_WEAPONS["invariant_plurals"])
 _BEFORE_WINDOW = 30
 
 _TOKEN_CATEGORY: tuple[tuple[re.Pattern[str], WeaponCategory], ...] = tuple(
-    (re.compile(pattern, re.IGNORECASE), category)
-    for pattern, category in (
-        (r"usvs?|uuvs?|boats?|vessels?|magura.*|bab(?:y|ies)", WeaponCategory.NAVAL_DRONE),
-        (
-            r".*drones?|drons?|uavs?|uass?|(?:quad|multi|hexa|octo)?copters?|fpvs?|munitions?"
-            r"|shahed.*|geran.*|gerberas?|lancet.*|orlan.*|bayraktars?|tb2s?|mohajer.*"
-            r"|l[iy]uty[iy]s?|italmas|molniyas?|uj[-‑]\d+s?|gyurzas?|yaga|decoys?"
-            r"|(?:drone[-‑])?imitators?",
-            WeaponCategory.DRONE,
-        ),
-        (
-            r"missiles?|rockets?|projectiles?|(?:kh[-‑ ]?|x[-‑])\d.*|[kc]alibrs?|tomahawks?"
-            r"|iskander.*|kinzhals?|tochka.*|atacms|shadows?|scalp.*|neptunes?|zircons?|tsirkons?|oniks"
-            r"|onyx|p[-‑]800.*|flamingos?|taurus|harpoons?|brimstones?|kn[-‑]2\d.*|3m\d+.*"
-            r"|9m\d+.*|palianytsias?|peklos?|r[-‑]360.*|hrim.*|sapsans?|s[-‑][34]00.*|himars"
-            r"|gmlrs|mlrs|grads?|uragans?|smerchs?|vampires?|tornado[-‑]s|olkhas?|vilkhas?"
-            r"|shells?|patriots?|iris[-‑]t|nasams|oreshniks?|neptune[-‑]m?d",
-            WeaponCategory.MISSILE,
-        ),
-        (
-            r"bombs?|kabs?|kab[-‑].*|umpks?|fab[-‑].*|jdams?|jdam[-‑].*|gbu[-‑].*|sdbs?"
-            r"|hammers?|aasm|upab[-‑].*",
-            WeaponCategory.GUIDED_BOMB,
-        ),
-        (
-            r"planes?|airplanes?|aeroplanes?|warplanes?|aircraft|jets?|helicopters?|choppers?"
-            r"|gunships?|fighters?|bombers?|fighter[-‑]bombers?|su[-‑ ]?\d.*|mig[-‑ ]?\d.*"
-            r"|tu[-‑ ]?\d.*|f[-‑]\d+.*|mi[-‑]\d.*|ka[-‑]\d.*|a[-‑]50.*|il[-‑]\d.*|be[-‑]\d.*"
-            r"|yak[-‑]\d.*|mirages?|awacs",
-            WeaponCategory.AIRCRAFT,
-        ),
-        (r"targets?|objects?|means|weapons|assets", WeaponCategory.UNKNOWN),
-    )
+    (re.compile("|".join(alternatives), re.IGNORECASE), WeaponCategory(category))
+    for category, alternatives in _WEAPONS["category_patterns"].items()
 )
-_NAVAL_MARKERS = {
-    "naval", "sea", "maritime", "marine", "water", "underwater", "surface", "boat", "boats",
-}  # fmt: skip
-_UNMANNED = {"unmanned", "uncrewed", "pilotless", "drone"}
+_NAVAL_MARKERS = set(_WEAPONS["naval_markers"])
+_UNMANNED = set(_WEAPONS["unmanned_words"])
 
 
 def _token_category(token: str) -> WeaponCategory | None:

@@ -21,12 +21,14 @@ from spacy.util import registry
 
 from ..event_building import EventBuilder, link_table
 from ..totals import repair_overfull
+from ..wordlists import word_lists
 from . import attributes
 from .sentences import SentenceIndex
 
 Offsets = tuple[int, int]
 HEADLINE_ENDS = (".", "!", "?", '"', "”", ":")
-NEW_MENTION_WORDS = frozenset({"another", "one more", "a further"})
+_WORDS = word_lists("linking_words")  # data/linking_words.json
+NEW_MENTION_WORDS = frozenset(_WORDS["new_mention_words"])
 
 
 class EventAssembler(Pipe):

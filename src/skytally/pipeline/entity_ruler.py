@@ -36,35 +36,20 @@ from ..numbers import find_numbers
 from ..schema import WeaponCategory
 from ..times import find_time_expressions
 from ..weapons import categorize, find_weapons
+from ..wordlists import word_lists
 from . import attributes
 from .sentences import SentenceIndex
 
 # Overlaps are settled by priority, then length: a claimant like "Kyiv City
 # Military Administration" must win over the place "Kyiv" inside it.
+# the vocabulary of the rules below: data/entity_words.json
+_WORDS = word_lists("entity_words")
 PRIORITY = {"CLAIMANT": 5, "TIME": 4, "WEAPON": 3, "PLACE": 3, "OUTCOME": 2, "COUNT": 1}
 
-DESIGNATORS = frozenset(
-    {
-        "region",
-        "oblast",
-        "krai",
-        "kray",
-        "territory",
-        "republic",
-        "district",
-        "raion",
-        "area",
-        "regions",
-        "oblasts",
-        "districts",
-        "raions",
-    }
-)
-DESIGNATOR_MODIFIERS = frozenset({"municipal", "urban", "rural", "administrative", "city"})
+DESIGNATORS = frozenset(_WORDS["designators"])
+DESIGNATOR_MODIFIERS = frozenset(_WORDS["designator_modifiers"])
 # "Moscow time", "Black Sea Fleet": a place name that is not a place here
-NOT_A_PLACE_AFTER = frozenset(
-    {"time", "fleet", "mayor", "governor", "oblenergo", "regime", "authorities", "government"}
-)
+NOT_A_PLACE_AFTER = frozenset(_WORDS["not_a_place_after"])
 UNKNOWN_REGION = re.compile(
     r"\b(?P<stem>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)"
     r"\s+(?:Oblast|oblast|Region|region|Krai|krai|Republic)\b"
@@ -86,232 +71,16 @@ def not_counted() -> dict[str, frozenset[str]]:
     return {key: frozenset(data[key]) for key in ("nouns_after", "words_before")}
 
 
-FUNCTION_WORDS = frozenset(
-    {
-        "in",
-        "on",
-        "over",
-        "at",
-        "from",
-        "near",
-        "of",
-        "for",
-        "to",
-        "by",
-        "across",
-        "above",
-        "and",
-        "or",
-        "the",
-        "a",
-        "an",
-        "with",
-        "into",
-        "towards",
-        "toward",
-    }
-)
-NOT_A_REGION_STEM = frozenset(
-    {
-        "The",
-        "This",
-        "That",
-        "Each",
-        "Every",
-        "Other",
-        "Border",
-        "Frontline",
-        "Front",
-        "Southern",
-        "Northern",
-        "Eastern",
-        "Western",
-        "Central",
-        "Whole",
-        "Entire",
-        "Same",
-        "Neighbouring",
-        "Neighboring",
-        "Capital",
-        "Home",
-        "Target",
-        "Its",
-        "Their",
-        "Which",
-        "Another",
-        "One",
-        "Any",
-        "Autonomous",
-        "Federal",
-        "Russian",
-        "Ukrainian",
-        "People",
-    }
-)
+FUNCTION_WORDS = frozenset(_WORDS["function_words"])
+NOT_A_REGION_STEM = frozenset(_WORDS["not_a_region_stem"])
 # A bare number followed by one of these can still be a count ("nine were
 # intercepted", "45 over Belgorod", "ten, four and two respectively").
-FOLLOW_WORDS = frozenset(
-    {
-        "over",
-        "in",
-        "above",
-        "near",
-        "on",
-        "at",
-        "across",
-        "around",
-        "within",
-        "into",
-        "from",
-        "by",
-        "towards",
-        "toward",
-        "to",
-        "were",
-        "was",
-        "have",
-        "had",
-        "has",
-        "of",
-        "more",
-        "each",
-        "apiece",
-        "respectively",
-        "and",
-        "or",
-        "but",
-        "while",
-        "whereas",
-        "fell",
-        "falling",
-        "came",
-        "crashed",
-        "went",
-        "others",
-        "in the",
-        "overnight",
-        "also",
-        "reportedly",
-        "allegedly",
-        "per",
-        "off",
-        "out",
-        "approaching",
-        "heading",
-        "flying",
-        "targeting",
-        "aimed",
-        "that",
-        "which",
-        "being",
-        "got",
-        "are",
-        "is",
-        "with",
-        "as",
-        "before",
-        "after",
-        "during",
-        "since",
-        "later",
-        "earlier",
-        "then",
-        "altogether",
-        "total",
-        "in total",
-        "overall",
-        "alone",
-        "this",
-        "last",
-        "today",
-        "yesterday",
-        "tonight",
-        "targets",
-        "objects",
-        "—",
-        "–",
-        "-",
-    }
-)
-ANOTHER_WORDS = frozenset({"more", "further", "additional", "other"})
-DETERMINER_BREAKS = frozenset(
-    {
-        "of",
-        "and",
-        "or",
-        "by",
-        "from",
-        "with",
-        "on",
-        "at",
-        "in",
-        "for",
-        "to",
-        "against",
-        "attack",
-        "attacks",
-        "raid",
-        "strike",
-        "strikes",
-        "wave",
-        "swarm",
-        "group",
-        "launch",
-    }
-)
+FOLLOW_WORDS = frozenset(_WORDS["follow_words"])
+ANOTHER_WORDS = frozenset(_WORDS["another_words"])
+DETERMINER_BREAKS = frozenset(_WORDS["determiner_breaks"])
 # "wounding three", "killed two": people, not weapons
-CASUALTY_WORDS = frozenset(
-    {
-        "wounding",
-        "injuring",
-        "killing",
-        "wounded",
-        "injured",
-        "killed",
-        "hurt",
-        "evacuated",
-        "hospitalised",
-        "hospitalized",
-        "rescued",
-        "leaving",
-    }
-)
-BRIDGE_STOP = frozenset(
-    {
-        "and",
-        "or",
-        "but",
-        "while",
-        "whereas",
-        "were",
-        "was",
-        "are",
-        "is",
-        "had",
-        "have",
-        "has",
-        "over",
-        "in",
-        "on",
-        "at",
-        "from",
-        "to",
-        "towards",
-        "toward",
-        "near",
-        "across",
-        "people",
-        "times",
-        "hours",
-        "minutes",
-        "days",
-        "km",
-        "kilometres",
-        "kilometers",
-        "metres",
-        "meters",
-    }
-)
+CASUALTY_WORDS = frozenset(_WORDS["casualty_words"])
+BRIDGE_STOP = frozenset(_WORDS["bridge_stop"])
 DETERMINER_COUNT = re.compile(
     r"\b(?P<det>[Aa]\s+(?:second|third|fourth|fifth)|[Aa]n?|[Aa]nother|[Oo]ne\s+more|[Bb]oth"
     r"|[Aa]\s+single|[Aa]\s+further)\b"
@@ -319,10 +88,8 @@ DETERMINER_COUNT = re.compile(
 LIST_MEMORY = 3
 # an air force table line: "Iskander-M ballistic missiles – 18 (12);"
 TABLE_LINE = re.compile(r"\d\s*\(\s*\d+\s*\)")
-SITE_WORDS = frozenset(
-    {"more", "locations", "sites", "places", "points", "facilities", "addresses", "objects"}
-)
-DEBRIS_WORDS = frozenset({"debris", "fragments", "wreckage", "remains", "parts"})
+SITE_WORDS = frozenset(_WORDS["site_words"])
+DEBRIS_WORDS = frozenset(_WORDS["debris_words"])
 CASUALTY_CONTEXT = re.compile(
     r"\b(?:people|injured|killed|wounded|died|dead|hospital|residents|children|civilians)\b",
     re.IGNORECASE,

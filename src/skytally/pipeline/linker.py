@@ -32,246 +32,49 @@ from spacy.training import Example
 
 from ..furniture import furniture_lines
 from ..times import parse_published
+from ..wordlists import word_lists
 from . import attributes
 from .decoder import make_relation_scorer  # noqa: F401  (registers the linker's scorer)
 from .sentences import SentenceIndex
 
-LOCATIVE = frozenset(
-    {"over", "in", "above", "near", "across", "on", "at", "around", "into", "within", "inside"}
-)
-LAUNCH_SITE = frozenset({"from", "launched"})
-HEADING = frozenset(
-    {
-        "towards",
-        "toward",
-        "heading",
-        "headed",
-        "flying",
-        "flew",
-        "route",
-        "bound",
-        "targeting",
-        "aimed",
-        "aiming",
-        "approaching",
-        "threatening",
-        "attack",
-        "attacking",
-        "attacked",
-    }
-)
-PLACE_FILLER = frozenset(
-    {
-        "the",
-        "of",
-        "bank",  # "over the left bank of the Kherson region"
-        "left",
-        "right",
-        "shore",
-        "territory",
-        "territories",
-        "skies",
-        "sky",
-        "airspace",
-        "waters",
-        "area",
-        "areas",
-        "outskirts",
-        "approaches",
-        "vicinity",
-        "part",
-        "parts",
-        "border",
-        "regions",
-        "its",
-        "their",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "central",
-        "north-western",
-        "north-eastern",
-        "south-western",
-        "south-eastern",
-        "northwestern",
-        "northeastern",
-        "southwestern",
-        "southeastern",
-        "-",
-        "occupied",
-        "annexed",
-        "neighbouring",
-        "neighboring",
-        "frontier",
-        "coast",
-        "coastal",
-        "city",  # "over the city of Voronezh"
-        "town",
-        "village",
-        "settlement",
-        "suburbs",
-    }
-)
-BOUND_WORDS = frozenset(
-    {
-        "a",
-        "an",
-        "the",
-        "all",
-        "some",
-        "about",
-        "around",
-        "nearly",
-        "almost",
-        "over",
-        "more",
-        "than",
-        "at",
-        "least",
-        "up",
-        "to",
-        "another",
-        "further",
-        "total",
-        "of",
-        "only",
-        "just",
-    }
-)
-REPORTING_VERBS = frozenset(
-    {
-        "said",
-        "says",
-        "claimed",
-        "claims",
-        "reported",
-        "reports",
-        "announced",
-        "stated",
-        "wrote",
-        "added",
-        "told",
-        "published",
-        "posted",
-        "confirmed",
-    }
-)
-NIGHT_WORDS = frozenset({"night", "overnight", "tonight", "nights"})
-REPORTING_NOUNS = frozenset({"statement", "post", "message", "briefing", "update", "telegram"})
-AUXILIARY = frozenset({"were", "was", "been", "be", "are", "is", "being", "got", "had", "have"})
-SUBSET_CUES = (
-    ("of", "them"),
-    ("of", "these"),
-    ("of", "those"),
-    ("of", "which"),
-    ("among", "them"),
-    ("including",),
-    ("of", "the", "drones"),
-    ("of", "the", "uavs"),
-    ("of", "the", "missiles"),
-)
-EACH_WORDS = frozenset({"each", "apiece"})
+# the vocabulary of the rules below: data/linking_words.json
+_WORDS = word_lists("linking_words")
+LOCATIVE = frozenset(_WORDS["locative"])
+LAUNCH_SITE = frozenset(_WORDS["launch_site"])
+HEADING = frozenset(_WORDS["heading"])
+PLACE_FILLER = frozenset(_WORDS["place_filler"])
+BOUND_WORDS = frozenset(_WORDS["bound_words"])
+REPORTING_VERBS = frozenset(_WORDS["reporting_verbs"])
+NIGHT_WORDS = frozenset(_WORDS["night_words"])
+REPORTING_NOUNS = frozenset(_WORDS["reporting_nouns"])
+AUXILIARY = frozenset(_WORDS["auxiliary"])
+SUBSET_CUES = tuple(tuple(words) for words in _WORDS["subset_cues"])
+EACH_WORDS = frozenset(_WORDS["each_words"])
 LIST_MARKS = frozenset({":", "–", "—", "-", "•", "*"})
-OWNED_AGENTS = frozenset(
-    {"forces", "military", "army", "troops", "ministry", "government", "authorities", "regime"}
-)
-HIT_VERBS = frozenset({"hit", "hits", "struck", "strikes", "hitting", "striking"})
-HISTORY_WORDS = frozenset({"since", "invasion", "began", "begun", "beginning", "start", "record"})
-FORCE_WORDS = frozenset({"air", "forces", "units", "systems", "defences", "defenses", "troops"})
+OWNED_AGENTS = frozenset(_WORDS["owned_agents"])
+HIT_VERBS = frozenset(_WORDS["hit_verbs"])
+HISTORY_WORDS = frozenset(_WORDS["history_words"])
+FORCE_WORDS = frozenset(_WORDS["force_words"])
 #: words before a count that make it the sum of the counts reported before it
-RUNNING_TOTAL_CUES = (
-    " in total ",
-    " in all ",
-    " all told ",
-    " altogether ",
-    " so far ",
-    " since the morning ",
-    " since morning ",
-    " since midnight ",
-    " since the start of the day ",
-    " over the day ",
-    " throughout the day ",
-)
+RUNNING_TOTAL_CUES = tuple(_WORDS["running_total_cues"])
 #: a time that ended this long before publication is background, not a claim's period
 BACKGROUND_AGE = timedelta(days=3)
-ANOTHER_WORDS = frozenset({"another", "further", "additional", "more"})
-NEGATIONS = frozenset({"not", "n't", "never", "unable", "failed", "cannot"})
+ANOTHER_WORDS = frozenset(_WORDS["another_words"])
+NEGATIONS = frozenset(_WORDS["negations"])
 CLAUSE_BREAKS = frozenset({";", ":", "—", "–"})
 COUNTRY_CODES = frozenset({"RU", "UA"})
-MONTHS = frozenset(
-    {
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-    }
-)
+MONTHS = frozenset(_WORDS["months"])
 CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}\s*[ap]\.?m\b", re.IGNORECASE)
-GENERIC_PLACES = {
-    "region": "region",
-    "oblast": "region",
-    "district": "region",
-    "area": "region",
-    "city": "city",
-    "town": "city",
-    "capital": "capital",
-    "sea": "sea",
-    "port": "city",
-}
-ADVERBS = frozenset(
-    {
-        "also",
-        "reportedly",
-        "allegedly",
-        "successfully",
-        "all",
-        "later",
-        "then",
-        "subsequently",
-        "likewise",
-        "too",
-        "either",
-        "eventually",
-        "already",
-        "both",
-        "each",
-    }
-)
-PLACE_CLAUSE_BREAKS = frozenset({"while", "whereas", "but", ";"})
-LIST_JOINERS = frozenset(
-    {",", "and", "or", "the", "as", "well", "&", "region", "regions", "waters", "of", "over"}
-)
-PASSIVE_AUXILIARY = frozenset({"were", "was", "been", "be", "being", "are", "is", "got"})
-CLAUSE_MARKERS = frozenset({"that", "while", "whereas", ";", "but", "which", "who", "when"})
+GENERIC_PLACES = dict(_WORDS["generic_places"])
+ADVERBS = frozenset(_WORDS["adverbs"])
+PLACE_CLAUSE_BREAKS = frozenset(_WORDS["place_clause_breaks"])
+LIST_JOINERS = frozenset(_WORDS["list_joiners"])
+PASSIVE_AUXILIARY = frozenset(_WORDS["passive_auxiliary"])
+CLAUSE_MARKERS = frozenset(_WORDS["clause_markers"])
 # "more than 60 drones, with the largest number over the Voronezh region":
 # the place belongs to an unnamed part of the count, not to the count
-PART_WORDS = frozenset({"most", "mostly", "majority", "largest", "biggest", "bulk", "half", "many"})
-COORDINATORS = frozenset({"and", ",", "as", "well", "plus"})
+PART_WORDS = frozenset(_WORDS["part_words"])
+COORDINATORS = frozenset(_WORDS["coordinators"])
 
 
 class EntitiesBySentence(dict[int, list[Span]]):

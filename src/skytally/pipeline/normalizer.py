@@ -28,6 +28,7 @@ from ..numbers import parse_count, range_upper
 from ..schema import Outcome
 from ..times import KYIV, MOSCOW, dateline_anchor, resolve_period
 from ..weapons import categorize
+from ..wordlists import word_lists
 from . import attributes
 from .sentences import SentenceIndex
 
@@ -43,15 +44,16 @@ AIR_DEFENCE = re.compile(
 )
 WITH_AFTER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?with\b", re.IGNORECASE)
 CAPITAL_WORD = re.compile(r"\bcapital\b", re.IGNORECASE)
-CAPITAL_OF = {"RU": "Moscow", "UA": "Kyiv"}
+CAPITAL_OF = dict(word_lists("lexicon")["capital_of"])
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _LEADING_PREPOSITION = re.compile(r"^(?:on|in|since|from|as\s+of)\s+", re.IGNORECASE)
 
 
 # a governor's or mayor's title written around the name the claimant span holds:
 # "Bryansk Governor Alexander Bogomaz", "Vyacheslav Gladkov, the head of the region"
-ROLE_NAMES = frozenset({"mayor", "governor", "regional governor", "head", "the mayor"})
-REGIONAL_TITLES = frozenset({"governor", "mayor", "head", "gauleiter"})
+# (the lists are in data/lexicon.json)
+ROLE_NAMES = frozenset(word_lists("lexicon")["role_names"])
+REGIONAL_TITLES = frozenset(word_lists("lexicon")["regional_titles"])
 
 
 def _named_as_city(span: Span) -> bool:
