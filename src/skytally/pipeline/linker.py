@@ -42,6 +42,8 @@ _WORDS = word_lists("linking_words")
 LOCATIVE = frozenset(_WORDS["locative"])
 LAUNCH_SITE = frozenset(_WORDS["launch_site"])
 HEADING = frozenset(_WORDS["heading"])
+# words between a locative and its place: "over the left bank of the Kherson region",
+# "over the city of Voronezh"
 PLACE_FILLER = frozenset(_WORDS["place_filler"])
 BOUND_WORDS = frozenset(_WORDS["bound_words"])
 REPORTING_VERBS = frozenset(_WORDS["reporting_verbs"])
