@@ -259,3 +259,22 @@ def test_any_text_gives_well_formed_events(nlp, words: list[str], published: str
         assert 0.0 <= event.confidence <= 1.0
         if event.period is not None and event.period.start and event.period.end:
             assert event.period.start <= event.period.end
+
+
+def test_mentions_of_a_later_chunk_point_at_the_original_text() -> None:
+    """A text longer than one chunk: the offsets of an event's folded mentions (the
+    headline's "30") are moved once, like every other offset."""
+    from skytally.api import MAX_CHUNK_CHARS
+
+    article = (
+        "Russia says 30 drones shot down over Belgorod region\n\n"
+        "Russian air defences destroyed 30 Ukrainian drones over the Belgorod region "
+        "overnight, the Defence Ministry said.\n"
+    )
+    filler = "The weather stayed mild and the markets were calm that week.\n\n"
+    text = filler * (MAX_CHUNK_CHARS // len(filler) + 50) + article
+    (event,) = skytally.extract(text, published="2025-03-02T09:00:00+03:00")
+    assert event.mentions, "the headline restates the body's count"
+    for mention in event.mentions:
+        assert text[mention.start : mention.end] == mention.text == "30"
+        assert mention.start > MAX_CHUNK_CHARS

@@ -214,9 +214,6 @@ def _shift(
     for mention in data.get("mentions") or []:
         mention["start"] += offset
         mention["end"] += offset
-    for mention in data.get("mentions") or []:
-        mention["start"] += offset
-        mention["end"] += offset
     if data.get("period") is not None:
         data["period"]["text_start"] += offset
         data["period"]["text_end"] += offset
