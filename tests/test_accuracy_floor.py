@@ -25,3 +25,27 @@ def test_event_f1_does_not_drop_below_the_recorded_floor(nlp, split: str) -> Non
         f"{recorded['events_f']:.4f} - {tolerance}"
     )
     assert result.events_strict.f >= recorded["events_strict_f"] - tolerance
+
+
+COMPARISON = json.loads((ROOT / "benchmarks" / "model_comparison.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("split", ["test", "real_test"])
+def test_the_shipped_trained_pipeline_scores_what_was_recorded(split: str) -> None:
+    """benchmarks/model_comparison.json is what the shipped efficiency pipeline scores."""
+    import skytally
+
+    result = evaluate(ROOT / "training_data" / f"{split}.jsonl", nlp=skytally.load("efficiency"))
+    recorded = COMPARISON["splits"][split]["efficiency"]
+    assert result.events.f == pytest.approx(recorded["events_f"], abs=0.005)
+    assert result.events_strict.f == pytest.approx(recorded["events_strict_f"], abs=0.005)
+
+
+def test_the_default_pipeline_is_the_recorded_decision() -> None:
+    """models/default.txt names the trained pipeline only when its recorded gain on the
+    realistic split is above zero with 95% confidence."""
+    from skytally.api import default_model_name
+
+    gain = COMPARISON["splits"][COMPARISON["deciding_split"]]["efficiency"]
+    expected = "skytally-efficiency" if gain["ci95_low"] > 0 else "skytally-rules"
+    assert COMPARISON["default"] == expected == default_model_name()
