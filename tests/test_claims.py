@@ -383,3 +383,25 @@ def test_wrong_output_names_fail_before_any_work(tmp_path: Path, run: dict[str, 
 
 def test_claims_frame_of_no_claims_has_the_columns() -> None:
     assert claims_frame([]).empty
+
+
+def test_a_surname_cited_alone_is_the_same_claimant_as_the_full_name(tmp_path: Path) -> None:
+    """One outlet writes "Moscow Mayor Sergei Sobyanin", another only "Sobyanin": the
+    same claim; a surname two full names share stays apart."""
+    from skytally.claims.merging import canonical_claimants
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        "Moscow Mayor Sergei Sobyanin said air defences shot down three drones flying "
+        "towards Moscow overnight.",
+        encoding="utf-8",
+    )
+    (folder / "b.txt").write_text(
+        "Sobyanin said air defences shot down three drones flying towards Moscow overnight.",
+        encoding="utf-8",
+    )
+    frame = claims_table(folder, published="2025-11-01T09:00:00+03:00")
+    assert list(frame["claimant"]) == ["Sergei Sobyanin"]
+    assert list(frame["n_sources"]) == [2]
+    assert canonical_claimants({"Kim", "Anna Kim", "Boris Kim", "Sobyanin"}) == {}

@@ -181,6 +181,23 @@ def outlet_claimant(outlet: str | None) -> str | None:
     return claimant_info(outlet, kind).name
 
 
+def canonical_claimants(names: Iterable[str]) -> dict[str, str]:
+    """A surname cited alone ("Sobyanin") -> the one full name of the corpus that ends
+    with it ("Sergei Sobyanin"); a surname two full names share is left alone. Depends
+    only on the set of names, so the table does not depend on the input's order."""
+    names = {name for name in names if name}
+    full: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        words = name.split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            full[words[-1].lower()].add(name)
+    found: dict[str, str] = {}
+    for name in names:
+        if " " not in name and len(full.get(name.lower(), ())) == 1:
+            found[name] = next(iter(full[name.lower()]))
+    return found
+
+
 def _claimant(item: SourceEvent) -> str:
     if item.event.claimant is not None:
         return item.event.claimant.name
@@ -302,6 +319,12 @@ def build_claims(events: Iterable[SourceEvent]) -> list[Claim]:
         _make_node(position, item, weapons, totals.get((item.article, item.event.part_of)))
         for position, item in enumerate(items)
     ]
+    full_names = canonical_claimants({node.claimant for node in nodes})
+    for node in nodes:
+        node.claimant = full_names.get(node.claimant, node.claimant)
+        node.primary = node.primary or (
+            bool(node.claimant) and outlet_claimant(node.item.outlet) == node.claimant
+        )
     by_event = {(n.article, n.item.index): n.position for n in nodes}
     sets = _Sets(len(nodes))
 
