@@ -364,3 +364,28 @@ def test_the_accuracy_config_trains_a_few_steps(tmp_path: Path, tiny_corpus: Pat
         nlp=nlp,
     )
     assert [(e.count.value, e.place.code) for e in events] == [(12, "RU-KRS")]
+
+
+@pytest.mark.parametrize("target, suffix", [("spacy", ".spacy"), ("labelstudio", ".json")])
+def test_training_reads_the_formats_convert_writes(
+    tmp_path: Path, tiny_corpus: Path, target: str, suffix: str
+) -> None:
+    """Annotations exported from another tool train like the corpus format."""
+    converted = tmp_path / f"tiny{suffix}"
+    result = runner.invoke(
+        app, ["data", "convert", str(tiny_corpus), str(converted), "--to", target]
+    )
+    assert result.exit_code == 0, result.output
+    reader = create_corpus_reader(converted)
+    original = create_corpus_reader(tiny_corpus)
+    nlp = relation_pipeline()
+    assert [gold_links(eg.reference) for eg in reader(nlp)] == [
+        gold_links(eg.reference) for eg in original(nlp)
+    ]
+    result = runner.invoke(
+        app,
+        ["train", "--train", str(converted), "--dev", str(tiny_corpus),
+         "--output", str(tmp_path / "run"), "--max-steps", "2"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "run" / "model-best" / "meta.json").exists()
