@@ -405,3 +405,20 @@ def test_a_surname_cited_alone_is_the_same_claimant_as_the_full_name(tmp_path: P
     assert list(frame["claimant"]) == ["Sergei Sobyanin"]
     assert list(frame["n_sources"]) == [2]
     assert canonical_claimants({"Kim", "Anna Kim", "Boris Kim", "Sobyanin"}) == {}
+
+
+def test_a_date_without_a_time_dates_an_event_without_a_period(tmp_path: Path) -> None:
+    """Found by a new user: a record published "2026-01-04" whose event has no time in
+    the text is placed on that day, not a crash."""
+    records = tmp_path / "a.jsonl"
+    line = {
+        "id": "a",
+        "text": "Air defences destroyed 5 Ukrainian drones over the Kursk region, the "
+        "Russian Defence Ministry said.",
+        "published": "2026-01-04",
+    }
+    records.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["claims", str(records), "-o", str(tmp_path / "c.jsonl")])
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(x) for x in (tmp_path / "c.jsonl").read_text().splitlines()]
+    assert row["value"] == 5 and str(row["day"]).startswith("2026-01-04")

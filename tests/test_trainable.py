@@ -389,3 +389,15 @@ def test_training_reads_the_formats_convert_writes(
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert (tmp_path / "run" / "model-best" / "meta.json").exists()
+
+
+@pytest.mark.parametrize(
+    "max_steps, frequency", [(20, 20), (300, 150), (1400, 200), (401, 1), (None, None)]
+)
+def test_a_short_run_scores_its_last_step(max_steps: int | None, frequency: int | None) -> None:
+    """Found by a new user: with 20 steps and scores every 200, model-best was step 0."""
+    from skytally.training import _scored_last_step
+
+    settings = {} if max_steps is None else {"training.max_steps": max_steps}
+    expected = {} if frequency in (None, 200) else {"training.eval_frequency": frequency}
+    assert _scored_last_step(config_path("efficiency"), settings) == expected

@@ -924,7 +924,10 @@ def train_command(
     ] = None,
     seed: Annotated[int | None, typer.Option(help="Random seed (config: 0).")] = None,
 ) -> None:
-    """Train the statistical components (ner and the link scorer) on annotated articles."""
+    """Train the statistical components (ner and the link scorer) on annotated articles.
+
+    With --base, every component (weights and settings) comes from the base pipeline and
+    --config gives only the training settings (steps, batches, optimizer)."""
     from .api import bundled_model_path
     from .training import TRAINED_MODEL
     from .training import train as run_training
@@ -938,7 +941,10 @@ def train_command(
     if base is not None:
         base_path = bundled_model_path(TRAINED_MODEL) if base == "shipped" else Path(base)
         if not base_path.is_dir():
-            raise fail(Errors.E005.format(path=base_path, reason="no such folder"))
+            reason = (
+                "it is a file, not a pipeline folder" if base_path.exists() else "no such folder"
+            )
+            raise fail(Errors.E005.format(path=base_path, reason=reason))
     run = guarded(
         lambda: run_training(
             config,
@@ -951,11 +957,15 @@ def train_command(
         )
     )
     typer.echo(
-        f"trained on {run.train_articles} articles, chose steps on {run.dev_articles}; "
-        f"best pipeline: {run.best}",
+        f"trained on {run.train_articles} articles; the best-scored steps on the "
+        f"{run.dev_articles} dev articles are in {run.best}",
         err=True,
     )
-    typer.echo(f"score it: skytally evaluate {dev} --model {run.best} --baseline rules", err=True)
+    baseline = "rules" if base is None else ("efficiency" if base == "shipped" else base)
+    typer.echo(
+        f"compare: skytally evaluate HELD_OUT.jsonl --model {run.best} --baseline {baseline}",
+        err=True,
+    )
 
 
 @app.command("evaluate")

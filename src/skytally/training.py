@@ -132,6 +132,7 @@ def train(
             "training.logger.progress_bar": progress_bar,
             **(overrides or {}),
         }
+        settings.update(_scored_last_step(source, settings))
         config_file = source
         if base is not None:
             config_file = folder / "config.cfg"
@@ -154,6 +155,22 @@ def train(
     }
     meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return TrainingRun(output, best, n_train, n_dev, meta.get("performance", {}))
+
+
+def _scored_last_step(source: Path, settings: dict[str, Any]) -> dict[str, Any]:
+    """spaCy scores the dev set every `eval_frequency` steps and keeps the best-scored
+    steps as model-best; a run of 20 (or 300) steps with a frequency of 200 would never
+    score its last step, and model-best would be the untrained step 0. The frequency
+    becomes the largest divisor of `max_steps` not above the config's."""
+    from spacy.util import load_config
+
+    training = load_config(source, interpolate=False)["training"]
+    max_steps = int(settings.get("training.max_steps", training.get("max_steps", 0)) or 0)
+    frequency = int(training.get("eval_frequency", 200))
+    if max_steps <= 0 or max_steps % frequency == 0:
+        return {}
+    divisor = max(d for d in range(1, min(frequency, max_steps) + 1) if max_steps % d == 0)
+    return {"training.eval_frequency": divisor}
 
 
 def _record_data_paths(folder: Path, train_paths: Sequence[Path], dev_path: Path) -> None:

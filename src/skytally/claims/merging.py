@@ -217,6 +217,9 @@ def _interval(item: SourceEvent) -> tuple[datetime, datetime] | None:
             published = None
         if published is None:
             return None
+        if not isinstance(published, datetime):
+            # a date without a time ("2025-04-03") is that day in Kyiv
+            published = datetime(published.year, published.month, published.day, tzinfo=KYIV)
         day = published.astimezone(KYIV).replace(hour=0, minute=0, second=0, microsecond=0)
         return day, day + timedelta(days=1)
     if start is None:
