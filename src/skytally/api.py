@@ -76,7 +76,8 @@ def load(path: str | Path | None = None) -> Language:
         return _bundled(BUNDLED_MODELS[str(path)])
     location = Path(path)
     if not location.exists():
-        raise InputError(Errors.E005.format(path=location, reason="no such file or folder"))
+        reason = f"no such file or folder (bundled pipelines: {', '.join(BUNDLED_MODELS)})"
+        raise InputError(Errors.E005.format(path=location, reason=reason))
     if not (location / "config.cfg").exists():
         raise InputError(Errors.E005.format(path=location, reason="it has no config.cfg"))
     try:
