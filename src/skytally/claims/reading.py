@@ -16,7 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..errors import Errors, InputError
+from ..corpus.format import iter_lines
+from ..errors import DataError, Errors, InputError
 from ..schema import InterceptionEvent
 
 #: the event fields of a row (the rest of a row is the record's id, index and carried fields)
@@ -62,28 +63,21 @@ def read_event_rows(path: Path) -> Corpus:
     """The rows of an events JSONL file (`skytally extract --output events.jsonl`)."""
     from .. import __version__
 
-    events: list[SourceEvent] = []
-    articles: set[str] = set()
-    try:
-        handle = open(path, encoding="utf-8-sig")  # noqa: SIM115
-    except FileNotFoundError:
-        raise InputError(Errors.E004.format(path=path, reason="no such file")) from None
-    except OSError as error:
-        raise InputError(Errors.E004.format(path=path, reason=error.strerror)) from None
-    with handle:
+    def parse(line: str, where: str) -> SourceEvent:
         try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                where = f"{path}:{number}"
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise InputError(Errors.E010.format(where=where, reason=error.msg)) from None
-                events.append(_source_event(row, where, __version__))
-                articles.add(events[-1].article)
-        except UnicodeDecodeError as error:
-            raise InputError(Errors.E003.format(path=path, position=error.start)) from None
+            row = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InputError(Errors.E010.format(where=where, reason=error.msg)) from None
+        return _source_event(row, where, __version__)
+
+    if not Path(path).exists():
+        raise InputError(Errors.E004.format(path=path, reason="no such file"))
+    events: list[SourceEvent] = []
+    for _, event in iter_lines(Path(path), parse):
+        if isinstance(event, DataError):  # parse raises InputError only; kept for typing
+            raise event
+        events.append(event)
+    articles = {event.article for event in events}
     return Corpus(events=events, articles=len(articles))
 
 
