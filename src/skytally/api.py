@@ -57,6 +57,7 @@ def build_pipeline(config: dict[str, dict[str, Any]] | None = None) -> Language:
 BUNDLED_MODELS = {"rules": "skytally-rules", "efficiency": "skytally-efficiency"}
 
 
+@lru_cache(maxsize=1)
 def default_model_name() -> str:
     """The bundled pipeline `load()` returns, as `benchmarks/model_comparison.py --write`
     recorded it in models/default.txt: the trained pipeline when it beats the rules on

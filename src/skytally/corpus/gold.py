@@ -70,7 +70,7 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
         return value_of(count).get("outcome")
 
     builder = EventBuilder(record.text, links, value_of, implied_outcome)
-    _check_totals(record, links)
+    _check_totals(by_offsets, links, record.id)
     first_event_of: dict[Offsets, int] = {}
     drafts: list[tuple[SpanRecord, Offsets | None]] = []
     for count in counts:
@@ -103,9 +103,8 @@ def events_from_annotations(record: ArticleRecord) -> list[GoldEvent]:
     return events
 
 
-def _check_totals(record: ArticleRecord, links: Links) -> None:
+def _check_totals(by_offsets: dict[Offsets, SpanRecord], links: Links, record_id: str) -> None:
     """A chain of totals must end: "a part_of b part_of a" is an annotation error."""
-    by_offsets = {(s.start, s.end): s for s in record.spans}
     for count in links:
         trail: list[Offsets] = [count]
         parent = (links[count].get("part_of") or [(None, 0.0)])[0][0]
@@ -113,7 +112,7 @@ def _check_totals(record: ArticleRecord, links: Links) -> None:
             if parent in trail:
                 names = " -> ".join(by_offsets[o].id for o in [*trail, parent] if o in by_offsets)
                 raise DataError(
-                    Errors.E011.format(where=record.id, reason=f"part_of cycle through {names}")
+                    Errors.E011.format(where=record_id, reason=f"part_of cycle through {names}")
                 )
             trail.append(parent)
             parent = (links.get(parent, {}).get("part_of") or [(None, 0.0)])[0][0]

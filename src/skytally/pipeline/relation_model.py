@@ -25,6 +25,7 @@ from typing import Any
 import numpy
 from spacy.language import Language
 from spacy.pipeline import TrainablePipe
+from spacy.scorer import PRFScore
 from spacy.tokens import Doc, Span
 from spacy.training import Example, validate_get_examples
 from spacy.util import registry
@@ -466,9 +467,9 @@ class RelationModel(TrainablePipe):
         },
         "candidates": {
             "@misc": "skytally.link_candidates.v1",
-            "sentences_before": {"TIME": 2, "CLAIMANT": 2, "COUNT": 6, "PLACE": 1},
+            "sentences_before": {"TIME": 4, "CLAIMANT": 3, "COUNT": 10, "PLACE": 1},
             "sentences_after": {"CLAIMANT": 1, "PLACE": 1},
-            "max_tokens": 120,
+            "max_tokens": 200,
         },
         "min_score": 0.05,
         "scorer": {"@scorers": "skytally.candidate_scorer.v1"},
@@ -495,8 +496,6 @@ def score_candidates(
     """Precision, recall and F1 of one scorer's candidate links scored at least 0.5,
     before decoding (`cand_p/r/f`): how well that scorer alone finds links. `source`
     is the scorer's component name (all scorers when None)."""
-    from spacy.scorer import PRFScore
-
     prf = PRFScore()
     for example in examples:
         found = example.predicted._.link_candidates or {}
@@ -507,10 +506,7 @@ def score_candidates(
             for row in rows
             if float(row[5]) >= 0.5
         }
-        gold = {tuple(row[:5]) for row in example.reference._.links or []}
-        prf.tp += len(predicted & gold)
-        prf.fp += len(predicted - gold)
-        prf.fn += len(gold - predicted)
+        prf.score_set(predicted, {tuple(row[:5]) for row in example.reference._.links or []})
     return {"cand_p": prf.precision, "cand_r": prf.recall, "cand_f": prf.fscore}
 
 
